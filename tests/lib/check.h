@@ -12,6 +12,7 @@
 #ifndef FERRY_CHECK_H
 #define FERRY_CHECK_H
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,50 +26,47 @@ struct check_test {
 
 static int check_cur_failed;
 
-static inline void
-check_fail(const char *file, int line, const char *what)
+static inline void __attribute__((format(printf, 3, 4)))
+check_failf(const char *file, int line, const char *fmt, ...)
 {
+	va_list	 ap;
+
 	check_cur_failed++;
-	printf("#   %s:%d: %s\n", file, line, what);
+	printf("#   %s:%d: ", file, line);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
 	fflush(stdout);
 }
 
-#define CHECK(c) do { if (!(c)) check_fail(__FILE__, __LINE__, #c); } \
+#define CHECK(c) do { if (!(c)) check_failf(__FILE__, __LINE__, "%s", #c); } \
 	while (0)
 
 /* expr returns an enum ferry_code that must equal want. */
 #define CHECK_CODE(expr, want) do {					\
 	int check_got_ = (int)(expr);					\
-	if (check_got_ != (int)(want)) {				\
-		char check_b_[256];					\
-		snprintf(check_b_, sizeof check_b_,			\
+	if (check_got_ != (int)(want))					\
+		check_failf(__FILE__, __LINE__,				\
 		    "%s gave %d, wanted %d (%s)", #expr, check_got_,	\
 		    (int)(want), #want);				\
-		check_fail(__FILE__, __LINE__, check_b_);		\
-	}								\
 } while (0)
 
 #define CHECK_STR(a, b) do {						\
 	const char *check_a_ = (a), *check_b_ = (b);			\
 	if (check_a_ == NULL || check_b_ == NULL ||			\
-	    strcmp(check_a_, check_b_) != 0) {				\
-		char check_m_[512];					\
-		snprintf(check_m_, sizeof check_m_,			\
+	    strcmp(check_a_, check_b_) != 0)				\
+		check_failf(__FILE__, __LINE__,				\
 		    "%s == \"%s\", wanted \"%s\"", #a,			\
 		    check_a_ ? check_a_ : "(null)",			\
 		    check_b_ ? check_b_ : "(null)");			\
-		check_fail(__FILE__, __LINE__, check_m_);		\
-	}								\
 } while (0)
 
 #define CHECK_INT(a, b) do {						\
 	long long check_a_ = (long long)(a), check_b_ = (long long)(b);	\
-	if (check_a_ != check_b_) {					\
-		char check_m_[256];					\
-		snprintf(check_m_, sizeof check_m_,			\
+	if (check_a_ != check_b_)					\
+		check_failf(__FILE__, __LINE__,				\
 		    "%s == %lld, wanted %lld", #a, check_a_, check_b_);	\
-		check_fail(__FILE__, __LINE__, check_m_);		\
-	}								\
 } while (0)
 
 /* Run every test, or only those named on the command line. */
