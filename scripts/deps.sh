@@ -9,7 +9,8 @@
 set -eu
 
 BUILD_PKGS="gcc make pkg-config libsqlite3-dev libmagic-dev libmagic-mgc
-uuid-dev libcjson-dev libinih-dev libssl-dev zlib1g-dev"
+uuid-dev libcjson-dev libinih-dev libssl-dev zlib1g-dev libncurses-dev
+ncurses-base"
 TEST_PKGS="tmux zip unzip python3 sqlite3 procps psmisc coreutils file"
 
 want=$BUILD_PKGS

@@ -82,4 +82,11 @@ const char	*ferry_config_get(const struct ferry_config *cfg,
 /* $XDG_DATA_HOME/ferry/store or ~/.local/share/ferry/store (malloc'd). */
 char		*ferry_config_default_store(void);
 
+/*
+ * The config file read when no --config is given: $XDG_CONFIG_HOME/ferry/
+ * config or ~/.config/ferry/config (malloc'd; NULL when HOME is unknown).
+ * It need not exist; messages use it to say where a profile would go.
+ */
+char		*ferry_config_default_path(void);
+
 #endif
