@@ -189,6 +189,15 @@ struct ferry_entry *ferry_page_add(struct ferry_page *p);
  */
 int		 ferry_query_cmp(const struct ferry_query *q,
 		    const struct ferry_entry *a, const struct ferry_entry *b);
+/*
+ * The simple lower-case folding that name order and search use: ASCII,
+ * Latin-1, Latin Extended-A, basic Greek and Cyrillic, fullwidth Latin.
+ * Fixed (not the locale's), so that every process orders names alike and
+ * a cursor made by one is valid in another; the store indexes names
+ * folded with it, so changing it needs a store schema version bump.
+ */
+uint32_t	 ferry_fold_cp(uint32_t c);
+
 /* True when e passes q's search and filter. */
 bool		 ferry_query_match(const struct ferry_query *q,
 		    const struct ferry_entry *e);

@@ -130,8 +130,8 @@ bad:
 }
 
 /* Simple case folding to lower case (see the top of the file). */
-static uint32_t
-query_fold(uint32_t c)
+uint32_t
+ferry_fold_cp(uint32_t c)
 {
 	if (c < 0x80)
 		return (c >= 'A' && c <= 'Z') ? c + 32 : c;
@@ -164,8 +164,8 @@ query_name_cmp(const char *a, const char *b)
 	uint32_t		 ca, cb;
 
 	while (*pa != '\0' && *pb != '\0') {
-		ca = query_fold(query_next(&pa));
-		cb = query_fold(query_next(&pb));
+		ca = ferry_fold_cp(query_next(&pa));
+		cb = ferry_fold_cp(query_next(&pb));
 		if (ca != cb)
 			return ca < cb ? -1 : 1;
 	}
@@ -250,7 +250,7 @@ query_fold_all(const char *s, uint32_t *buf, size_t cap, size_t *n)
 	if (len > cap)
 		v = xreallocarray(NULL, len, sizeof *v);
 	while (*p != '\0')
-		v[i++] = query_fold(query_next(&p));
+		v[i++] = ferry_fold_cp(query_next(&p));
 	*n = i;
 	return v;
 }

@@ -51,37 +51,6 @@ store_put_utf8(char *out, uint32_t c)
 }
 
 /*
- * The simple lower-case folding of the listing order (src/core/query.c):
- * ASCII, Latin-1, Latin Extended-A, basic Greek and Cyrillic, fullwidth
- * Latin.  It must stay the same mapping, so that the store lists in the
- * order ferry_query_cmp() defines; store-test checks that they agree.
- */
-static uint32_t
-store_fold_cp(uint32_t c)
-{
-	if (c < 0x80)
-		return (c >= 'A' && c <= 'Z') ? c + 32 : c;
-	if (c >= 0xc0 && c <= 0xde && c != 0xd7)
-		return c + 32;
-	if ((c >= 0x100 && c <= 0x12f) || (c >= 0x132 && c <= 0x137) ||
-	    (c >= 0x14a && c <= 0x177))
-		return c | 1;
-	if ((c >= 0x139 && c <= 0x148) || (c >= 0x179 && c <= 0x17e))
-		return (c & 1) ? c + 1 : c;
-	if (c == 0x178)
-		return 0xff;
-	if (c >= 0x391 && c <= 0x3a9 && c != 0x3a2)
-		return c + 32;
-	if (c >= 0x410 && c <= 0x42f)
-		return c + 32;
-	if (c >= 0x400 && c <= 0x40f)
-		return c + 80;
-	if (c >= 0xff21 && c <= 0xff3a)
-		return c + 32;
-	return c;
-}
-
-/*
  * The sort and search key of a name: its code points folded, as UTF-8.
  * Comparing keys bytewise, then names bytewise, is the order of
  * ferry_query_cmp() for valid UTF-8 (the only names the store holds).
@@ -98,7 +67,7 @@ store_fold(const char *name)
 	o = out = xmalloc(strlen(name) * 2 + 1);
 	while (*p != '\0') {
 		if (p[0] < 0x80) {
-			*o++ = (char)store_fold_cp(*p++);
+			*o++ = (char)ferry_fold_cp(*p++);
 			continue;
 		}
 		if (p[0] >= 0xc2 && p[0] <= 0xdf) {
@@ -122,7 +91,7 @@ store_fold(const char *name)
 		}
 		if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
 			goto bad;
-		o += store_put_utf8(o, store_fold_cp(c));
+		o += store_put_utf8(o, ferry_fold_cp(c));
 		p += len;
 	}
 	*o = '\0';
