@@ -350,7 +350,9 @@ local_list(struct ferry_backend *b, const char *path,
 	    &total, err);
 	if (result != FERRY_OK)
 		goto out;
-	qsort_r(l.v, l.n, sizeof *l.v, local_sort_cb, (void *)q);
+	/* qsort_r with a NULL base is undefined even for 0 elements. */
+	if (l.n > 1)
+		qsort_r(l.v, l.n, sizeof *l.v, local_sort_cb, (void *)q);
 
 	/* Local folders come in one page unless a limit is asked for. */
 	limit = q->limit != 0 && q->limit < l.n ? q->limit : l.n;

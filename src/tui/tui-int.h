@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Inside the browser: the application state shared by the loop (tui.c),
+ * the key actions (tui-keys.c) and the operations run on the worker
+ * (tui-ops.c).  Everything here belongs to the UI thread.
+ */
+#ifndef FERRY_TUI_INT_H
+#define FERRY_TUI_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <wchar.h>
+
+#include "ferry/config.h"
+#include "ferry/entry.h"
+#include "jobs/worker.h"
+#include "tui/dialog.h"
+#include "tui/pane.h"
+
+#define TUI_PANES	2
+#define TUI_NARROW	80	/* below this many columns: one pane */
+
+/* What an open dialog is for. */
+enum tui_action {
+	TUI_ACT_MKDIR = 1,
+	TUI_ACT_RENAME,
+	TUI_ACT_DELETE,
+	TUI_ACT_DELETE_AGAIN,	/* non-empty folders: delete recursively? */
+	TUI_ACT_HELP,
+};
+
+/* A mutation in flight: one or more requests whose results we count. */
+struct tui_op {
+	enum worker_op	 op;		/* 0: none */
+	int		 pane;		/* the pane it was started from */
+	char		*folder;	/* label of the folder it changes */
+	size_t		 pending;	/* requests not answered yet */
+	size_t		 total;
+	size_t		 ok;
+	size_t		 failed;
+	char		*first_error;
+	char		*select;	/* name for the cursor afterwards */
+	char		*what;		/* "NAME" or "3 entries", for messages */
+	char		**again;	/* REMOVE: paths of non-empty folders */
+	size_t		 nagain;
+	size_t		 kept;		/* non-empty folders the user kept */
+	struct ferry_summary again_sum;
+	bool		 again_sum_known;
+};
+
+struct app {
+	struct ferry_config *cfg;
+	struct worker	*worker;
+	struct pane	 panes[TUI_PANES];
+	int		 active;
+
+	char		*msg;		/* the message line (untrusted ok) */
+	bool		 msg_error;
+	struct dialog	*dialog;	/* a modal dialog, or NULL */
+	char		*target;	/* the entry the dialog is about: the
+					   cursor may move under it as pages
+					   arrive, the name does not */
+	bool		 filtering;	/* the filter prompt has the keys */
+	struct line	 filter;
+	struct tui_op	 op;
+
+	bool		 freeze;	/* FERRY_TEST_FREEZE: no animation */
+	unsigned int	 spin;		/* spinner frame */
+	bool		 dirty;		/* redraw before sleeping */
+	bool		 quit;
+	int		 status;	/* exit status */
+};
+
+/* tui.c */
+void	 tui_message(struct app *app, bool error, const char *fmt, ...)
+	    __attribute__((format(printf, 3, 4)));
+bool	 tui_any_loading(const struct app *app);
+
+/* tui-keys.c */
+void	 tui_key(struct app *app, bool fkey, wint_t ch);
+void	 tui_interrupt(struct app *app);
+
+/* tui-ops.c */
+void	 tui_op_mkdir(struct app *app);
+void	 tui_op_rename(struct app *app);
+void	 tui_op_delete(struct app *app);
+void	 tui_op_dialog_done(struct app *app, struct dialog *d, bool ok);
+void	 tui_op_event(struct app *app, struct worker_event *ev);
+void	 tui_op_done(struct tui_op *op);
+
+#endif

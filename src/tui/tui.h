@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The two-pane browser: what `ferry` runs with no subcommand.
+ *
+ * tui_main() takes the location arguments (none: the current directory
+ * and store:/; one: it and store:/; two: both), runs the browser on the
+ * terminal until the user quits, restores the terminal on every way out
+ * (fatal signals included) and returns the exit status: 0, 1 when the
+ * browser could not start (no terminal, no worker), 2 for bad arguments.
+ *
+ * Environment knobs for tests: FERRY_TEST_FREEZE=1 stops the spinner so
+ * that screens settle; FERRY_TEST_PAGE_SIZE=N pages every listing by N
+ * entries and FERRY_TEST_PAGE_DELAY_MS=M waits M ms before each page, so
+ * a listing can be watched (and resized, cancelled) while it arrives.
+ *
+ * Threads: called on the main thread before any other thread exists;
+ * starts the worker pool and joins it before returning.
+ */
+#ifndef FERRY_TUI_TUI_H
+#define FERRY_TUI_TUI_H
+
+#include "ferry/config.h"
+
+int	 tui_main(struct ferry_config *cfg, int argc, char **argv);
+
+#endif
