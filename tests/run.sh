@@ -14,8 +14,7 @@ set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 logs="$top/build/test-logs"
-rm -rf "$logs"
-mkdir -p "$logs"
+mkdir -p "$logs"	# each log is rewritten by its own test; never wiped
 passed=0
 failed=0
 failures=""

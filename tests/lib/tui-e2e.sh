@@ -21,13 +21,12 @@
 #   tui_check DESC PATTERN          ok when the screen matches
 #   tui_check_not DESC PATTERN      ok when it does not
 #
-# The browser runs as $TUI_BIN: $FERRY_BUILD/tools/tui-run, the driver
-# that calls tui_main() (the lead switches this to "$FERRY" once the CLI
-# opens the browser with no subcommand).  Every test gets its own -L
+# The browser runs as $TUI_BIN, the real ferry with no subcommand (or
+# with location arguments).  Every test gets its own -L
 # socket; the server is killed in the EXIT trap, and on a failure the
 # last screen is printed as a "#" comment.
 
-: "${TUI_BIN:=$FERRY_BUILD/tools/tui-run}"
+: "${TUI_BIN:=$FERRY}"
 TUI_SOCK="ferry-tui-$$-$(date +%s)"
 TUI_CWD="$T"
 TUI_STATUS=""
