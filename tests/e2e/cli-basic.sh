@@ -308,8 +308,10 @@ check_err 2 "an unknown command" "unknown command 'frob'" $F frob
 check_err 2 "cp without a destination" 'where to' $F cp store:/docs
 check_err 2 "a bad --on-conflict policy" "unknown policy 'maybe'" \
     $F cp --on-conflict maybe store:/docs store:/x
-check_err 2 "no command: the browser is not built yet" \
-    'browser is not in this build' $F
+check_err 1 "no command and no terminal: the browser says it needs one" \
+    'browser needs a terminal' $F </dev/null
+check_err 2 "a word that is neither a command nor a location" \
+    "unknown command 'lss'" $F lss
 
 # ---- operation errors: exit 1, naming the location ----
 check_err 1 "a missing path" 'store:/docs/nope' $F ls store:/docs/nope
