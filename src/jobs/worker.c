@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "core/util.h"
+#include "jobs/search.h"
 #include "jobs/worker.h"
 
 #define WORKER_CACHE	4	/* backend instances kept per thread */
@@ -62,7 +63,8 @@ static bool
 worker_is_read(enum worker_op op)
 {
 	return op == WORKER_LIST || op == WORKER_STAT ||
-	    op == WORKER_PATH_TO_ROOT;
+	    op == WORKER_PATH_TO_ROOT || op == WORKER_SUMMARY ||
+	    op == WORKER_READ || op == WORKER_SEARCH;
 }
 
 /* True when r's results are no longer wanted.  Called under w->lock. */
@@ -102,6 +104,12 @@ worker_op_name(enum worker_op op)
 		return "rename";
 	case WORKER_REMOVE:
 		return "remove";
+	case WORKER_SUMMARY:
+		return "summary";
+	case WORKER_READ:
+		return "read";
+	case WORKER_SEARCH:
+		return "search";
 	}
 	return "?";
 }
@@ -155,6 +163,7 @@ worker_event_new(enum worker_ev_type type, const struct worker_req *r)
 	ev->path = xstrdup(r->path);
 	ev->name = r->name != NULL ? xstrdup(r->name) : NULL;
 	ev->code = FERRY_OK;
+	ev->found = -1;
 	ferry_error_clear(&ev->err);
 	ferry_page_init(&ev->page);
 	ferry_entry_list_init(&ev->list);
@@ -172,6 +181,7 @@ worker_event_free(struct worker_event *ev)
 	ferry_page_done(&ev->page);
 	ferry_entry_list_done(&ev->list);
 	ferry_arena_done(&ev->arena);
+	free(ev->data);
 	free(ev);
 }
 
@@ -233,6 +243,15 @@ worker_post_error(struct worker *w, const struct worker_req *r,
 		break;
 	case WORKER_PATH_TO_ROOT:
 		type = WORKER_EV_PATH;
+		break;
+	case WORKER_SUMMARY:
+		type = WORKER_EV_SUMMARY;
+		break;
+	case WORKER_READ:
+		type = WORKER_EV_DATA;
+		break;
+	case WORKER_SEARCH:
+		type = WORKER_EV_FOUND;
 		break;
 	default:
 		type = WORKER_EV_DONE;
@@ -406,6 +425,122 @@ worker_run_list(struct worker *w, struct worker_req *r,
 	free(cursor);
 }
 
+/* SUMMARY: the totals of the subtree, in one event. */
+static void
+worker_run_summary(struct worker *w, struct worker_req *r,
+    struct ferry_backend *b)
+{
+	struct worker_event *ev;
+
+	ev = worker_event_new(WORKER_EV_SUMMARY, r);
+	ev->code = ferry_backend_summary(b, r->path, &ev->summary, &ev->err);
+	if (ev->code != FERRY_OK && worker_cancelled(r))
+		ev->code = ferry_error_set(&ev->err, FERRY_E_CANCELLED,
+		    "%s: summary cancelled", r->text);
+	ev->has_summary = ev->code == FERRY_OK;
+	ev->last = true;
+	worker_post(w, r, ev);
+}
+
+/* READ: one range of bytes, in one event (short at the end). */
+static void
+worker_run_read(struct worker *w, struct worker_req *r,
+    struct ferry_backend *b)
+{
+	struct worker_event *ev;
+
+	ev = worker_event_new(WORKER_EV_DATA, r);
+	ev->offset = r->offset;
+	ev->last = true;
+	if (r->length > WORKER_READ_MAX) {
+		ev->code = ferry_error_set(&ev->err, FERRY_E_LIMIT,
+		    "%s: a read of %llu bytes is over the limit of %u",
+		    r->text, (unsigned long long)r->length, WORKER_READ_MAX);
+		worker_post(w, r, ev);
+		return;
+	}
+	ev->data = xmalloc(r->length > 0 ? (size_t)r->length : 1);
+	ev->code = ferry_backend_read(b, r->path, r->offset, ev->data,
+	    (size_t)r->length, &ev->data_len, &ev->err);
+	if (ev->code != FERRY_OK) {
+		free(ev->data);
+		ev->data = NULL;
+		ev->data_len = 0;
+	}
+	worker_post(w, r, ev);
+}
+
+/* What a running SEARCH needs in its callbacks. */
+struct worker_search {
+	struct worker		*w;
+	struct worker_req	*r;
+	struct ferry_backend	*b;
+	uint64_t		 last_ns;	/* the last PROGRESS event */
+};
+
+static enum ferry_code
+worker_search_read(void *ud, uint64_t off, void *buf, size_t len,
+    size_t *got, struct ferry_error *err)
+{
+	struct worker_search	*s = ud;
+
+	if (worker_cancelled(s->r))
+		return ferry_error_set(err, FERRY_E_CANCELLED,
+		    "%s: search cancelled", s->r->text);
+	return ferry_backend_read(s->b, s->r->path, off, buf, len, got, err);
+}
+
+static bool
+worker_search_progress(void *ud, uint64_t done, uint64_t total)
+{
+	struct worker_search	*s = ud;
+	struct worker_event	*ev;
+	uint64_t		 now;
+
+	if (worker_cancelled(s->r))
+		return false;
+	now = ferry_mono_ns();
+	if (now - s->last_ns < WORKER_PROGRESS_MS * 1000000ull)
+		return true;
+	s->last_ns = now;
+	ev = worker_event_new(WORKER_EV_PROGRESS, s->r);
+	ev->done = done;
+	ev->total = total;
+	worker_post(s->w, s->r, ev);
+	return true;
+}
+
+/* SEARCH: progress events, then one FOUND event. */
+static void
+worker_run_search(struct worker *w, struct worker_req *r,
+    struct ferry_backend *b)
+{
+	struct worker_event	*ev;
+	struct worker_search	 s;
+	struct search_opts	 o;
+
+	memset(&s, 0, sizeof s);
+	s.w = w;
+	s.r = r;
+	s.b = b;
+	s.last_ns = ferry_mono_ns();
+	memset(&o, 0, sizeof o);
+	o.pat = r->search != NULL ? r->search : "";
+	o.len = strlen(o.pat);
+	o.icase = (r->flags & WORKER_F_ICASE) != 0;
+	o.backward = (r->flags & WORKER_F_BACKWARD) != 0;
+	o.from = r->offset;
+	o.size = r->length;
+	ev = worker_event_new(WORKER_EV_FOUND, r);
+	ev->code = search_run(&o, worker_search_read, worker_search_progress,
+	    &s, &ev->found, &ev->err);
+	/* Name the item unless the backend's message does already. */
+	if (ev->code != FERRY_OK && strstr(ev->err.msg, r->path) == NULL)
+		ferry_error_prefix(&ev->err, "%s", r->text);
+	ev->last = true;
+	worker_post(w, r, ev);
+}
+
 static void
 worker_run_mutation(struct worker *w, struct worker_req *r,
     struct ferry_backend *b)
@@ -480,6 +615,15 @@ worker_run(struct worker_thread *t, struct worker_req *r)
 		break;
 	case WORKER_PATH_TO_ROOT:
 		worker_run_path(w, r, b, WORKER_EV_PATH, false);
+		break;
+	case WORKER_SUMMARY:
+		worker_run_summary(w, r, b);
+		break;
+	case WORKER_READ:
+		worker_run_read(w, r, b);
+		break;
+	case WORKER_SEARCH:
+		worker_run_search(w, r, b);
 		break;
 	default:
 		worker_run_mutation(w, r, b);

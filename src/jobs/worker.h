@@ -30,6 +30,12 @@
  * it between pages and the backend sees it through ferry_backend.cancel.
  * A cancelled listing ends with an event whose code is FERRY_E_CANCELLED.
  *
+ * Reads for the viewer and the info view.  SUMMARY, READ and SEARCH are
+ * reads like LIST and STAT: dropped when their pane moves on, and one at
+ * a time per pane.  A SEARCH reads the item in windows (jobs/search.h),
+ * checks the cancel flag after each, posts PROGRESS events (at most one
+ * every WORKER_PROGRESS_MS) and ends with one FOUND event.
+ *
  * Fairness.  A read for a pane does not start while another read for the
  * same pane still runs (say, stuck in a locked store): it waits in the
  * queue, or is dropped there when the pane moves on.  So a pane whose
@@ -67,12 +73,20 @@ enum worker_op {
 	WORKER_MKDIR = 4,	/* create the folder at path */
 	WORKER_RENAME = 5,	/* rename the entry at path to name */
 	WORKER_REMOVE = 6,	/* remove the entry at path (flags) */
+	WORKER_SUMMARY = 7,	/* totals of the subtree at path */
+	WORKER_READ = 8,	/* bytes [offset, offset + length) of path */
+	WORKER_SEARCH = 9,	/* find `search` in the item at path */
 };
+
+#define WORKER_READ_MAX		(16u * 1024 * 1024)	/* READ: bytes */
+#define WORKER_PROGRESS_MS	100	/* SEARCH: between PROGRESS events */
 
 /* Flags of a request. */
 #define WORKER_F_PATH		0x01u	/* LIST: post path_to_root first */
 #define WORKER_F_RECURSIVE	0x02u	/* REMOVE: a non-empty folder too */
 #define WORKER_F_SUMMARY	0x04u	/* REMOVE: on NOT_EMPTY, add summary */
+#define WORKER_F_BACKWARD	0x08u	/* SEARCH: the last match before */
+#define WORKER_F_ICASE		0x10u	/* SEARCH: ASCII letters, any case */
 
 /*
  * A request.  The caller fills the public part (worker_req_new does most)
@@ -92,12 +106,16 @@ struct worker_req {
 	char		*path;
 
 	char		*name;		/* RENAME: the new name */
-	char		*search;	/* LIST: substring, or NULL */
+	char		*search;	/* LIST: substring, or NULL;
+					   SEARCH: the bytes to find */
 	uint32_t	 filter;	/* LIST: FERRY_FILTER_*, 0 = all */
 	enum ferry_order order;		/* LIST */
 	bool		 desc;		/* LIST */
 	uint32_t	 page_size;	/* LIST: 0 = the pool's choice */
 	uint64_t	 tag;		/* the caller's own value, echoed */
+	uint64_t	 offset;	/* READ: first byte; SEARCH: from */
+	uint64_t	 length;	/* READ: bytes (<= WORKER_READ_MAX);
+					   SEARCH: the item's size */
 
 	/* The worker's part. */
 	uint64_t	 id;
@@ -110,12 +128,17 @@ enum worker_ev_type {
 	WORKER_EV_STAT = 2,
 	WORKER_EV_PATH = 3,
 	WORKER_EV_DONE = 4,	/* a mutation finished (code says how) */
+	WORKER_EV_SUMMARY = 5,	/* SUMMARY: `summary` (has_summary) */
+	WORKER_EV_DATA = 6,	/* READ: `data` of `data_len` at `offset` */
+	WORKER_EV_PROGRESS = 7,	/* SEARCH: `done` of `total` bytes so far */
+	WORKER_EV_FOUND = 8,	/* SEARCH ended: `found` or -1 */
 };
 
 /*
  * An event.  The UI owns it after worker_take() and frees it with
  * worker_event_free(); it may steal `page` or `list` first (then it must
- * re-init them, e.g. with ferry_page_init).
+ * re-init them, e.g. with ferry_page_init), or `data` (then set it to
+ * NULL).
  */
 struct worker_event {
 	enum worker_ev_type type;
@@ -135,8 +158,15 @@ struct worker_event {
 	struct ferry_entry_list list;	/* PATH: root first */
 	struct ferry_entry entry;	/* STAT, MKDIR: strings in arena */
 	struct ferry_arena arena;
-	bool		 has_summary;	/* REMOVE failed with NOT_EMPTY */
+	bool		 has_summary;	/* REMOVE failed with NOT_EMPTY, or
+					   SUMMARY succeeded */
 	struct ferry_summary summary;
+	unsigned char	*data;		/* DATA: malloc'd (may be stolen) */
+	size_t		 data_len;	/* DATA: less than asked at the end */
+	uint64_t	 offset;	/* DATA: of data[0] */
+	uint64_t	 done;		/* PROGRESS: bytes looked at */
+	uint64_t	 total;		/* PROGRESS: bytes to look at */
+	int64_t		 found;		/* FOUND: offset of the match, or -1 */
 
 	struct worker_event *next;
 };

@@ -551,26 +551,57 @@ pane_columns(int w, struct pane_cols *c)
 		c->name = 1;
 }
 
+/*
+ * The header's text: the path up to the folder in the breadcrumb role,
+ * the folder in the header's.  Cut from the left when too long; a folder
+ * name that does not fit alone is drawn cut, all in the header's role.
+ */
+static void
+pane_draw_path(WINDOW *win, int y, int x, int room, const char *text,
+    enum style_role role)
+{
+	attr_t		 a = style_attr(role), ea = style_escape(role);
+	attr_t		 ca = style_over(STYLE_BREADCRUMB, role);
+	const char	*slash, *folder;
+	size_t		 len = strlen(text), plen;
+	int		 fw, used;
+
+	slash = len > 1 ? memrchr(text, '/', len - 1) : NULL;
+	if (slash == NULL) {
+		draw_str(win, y, x, room, text, DRAW_CUT_LEFT, a, ea);
+		return;
+	}
+	folder = slash + 1;
+	plen = (size_t)(folder - text);
+	fw = draw_width(folder, strlen(folder));
+	if (fw + 2 > room) {
+		draw_str(win, y, x, room, text, DRAW_CUT_LEFT, a, ea);
+		return;
+	}
+	used = draw_text(win, y, x, room - fw, text, plen, DRAW_CUT_LEFT, ca,
+	    ea);
+	draw_str(win, y, x + used, fw, folder, 0, a, ea);
+}
+
 static void
 pane_draw_header(struct pane *p, WINDOW *win, int y, int x, int w,
     bool active, char spin)
 {
 	enum style_role	 role = active ? STYLE_HEADER_ACTIVE : STYLE_HEADER;
-	attr_t		 a = style_attr(role), ea = style_escape(role);
+	attr_t		 a = style_attr(role);
 	const char	*text = p->crumb != NULL ? p->crumb : p->label;
 	int		 room = w - 2;
-	char		 sp[4];
+	char		 sp[2];
 
 	draw_blank(win, y, x, w, a);
 	if (p->loading && room > 4) {
 		room -= 3;
-		sp[0] = ' ';
-		sp[1] = spin;
-		sp[2] = ' ';
-		sp[3] = '\0';
-		draw_str(win, y, x + w - 3, 3, sp, 0, a, a);
+		sp[0] = spin;
+		sp[1] = '\0';
+		draw_str(win, y, x + w - 2, 1, sp, 0,
+		    style_over(STYLE_SPINNER, role), a);
 	}
-	draw_str(win, y, x + 1, room, text, DRAW_CUT_LEFT, a, ea);
+	pane_draw_path(win, y, x + 1, room, text, role);
 }
 
 static void
@@ -603,8 +634,11 @@ pane_row_role(const struct pane_row *row, bool cursor, bool active)
 		return STYLE_CURSOR_INACTIVE;
 	if (row->marked)
 		return STYLE_MARKED;
-	return row->e->kind == FERRY_KIND_FOLDER ? STYLE_FOLDER :
-	    STYLE_NORMAL;
+	if (row->e->flags & FERRY_ENTRY_SYMLINK)
+		return STYLE_LINK;
+	if (row->e->kind == FERRY_KIND_FOLDER)
+		return STYLE_FOLDER;
+	return theme_type_role(row->e->type);
 }
 
 static void

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Semantic roles for everything the browser draws, mapped to curses
- * attributes (colour pair plus bold/reverse/underline).  Code names roles
- * only; the mapping is chosen once at start: colours when the terminal
- * has them and NO_COLOR is not set, attributes alone otherwise.  (Theme
- * files come later and will fill the same table.)
+ * Semantic roles (enum style_role, in theme.h) mapped to curses
+ * attributes: a colour pair plus bold, reverse, underline...  Code names
+ * roles only; the mapping is chosen once at start from the theme and the
+ * terminal: the theme's colours degraded to what the terminal has (true
+ * colour, 256, 16 or 8), or, with NO_COLOR set (to anything but "") or a
+ * terminal without colours, the theme's attributes alone.
  *
  * UI thread only (curses).
  */
@@ -13,39 +14,29 @@
 
 #include <curses.h>
 
-enum style_role {
-	STYLE_NORMAL = 0,
-	STYLE_HEADER,		/* a pane's header, inactive pane */
-	STYLE_HEADER_ACTIVE,	/* the active pane's header */
-	STYLE_TITLES,		/* column titles */
-	STYLE_FOLDER,		/* a folder row */
-	STYLE_CURSOR,		/* the cursor row in the active pane */
-	STYLE_CURSOR_INACTIVE,	/* the cursor row in the other pane */
-	STYLE_MARKED,		/* a marked row */
-	STYLE_MARKED_CURSOR,	/* a marked row under the cursor */
-	STYLE_ESCAPE,		/* a visible escape in a name */
-	STYLE_FOOTER,
-	STYLE_MESSAGE,
-	STYLE_ERROR,
-	STYLE_FKEY_NUM,		/* the "5" of "5Copy" */
-	STYLE_FKEY_LABEL,	/* the "Copy" of "5Copy" */
-	STYLE_DIALOG,
-	STYLE_DIALOG_TITLE,
-	STYLE_INPUT,		/* the text field of a dialog */
-	STYLE_HINT,		/* a hint inside an empty pane */
-	STYLE__COUNT
-};
+#include "tui/theme.h"
 
-/* Choose the mapping; call after initscr(). */
-void	 style_init(void);
+/* Choose the mapping for theme t (copied); call after initscr(). */
+void	 style_init(const struct theme *t);
 
 /* The attributes of a role. */
 attr_t	 style_attr(enum style_role role);
 
 /*
+ * Role over drawn inside role base: over's foreground (base's when over
+ * has the default one) and attributes on base's background; without
+ * colours, both roles' attributes.
+ */
+attr_t	 style_over(enum style_role over, enum style_role base);
+
+/*
  * The attributes for an escape drawn inside text of role `role` (so the
- * escape stays visible on a cursor or marked row).
+ * escape stays visible on a cursor or marked row): style_over(STYLE_ESCAPE,
+ * role).
  */
 attr_t	 style_escape(enum style_role role);
+
+/* The colours in use: 0 (attributes only), 8, 16, 256 or THEME_DIRECT. */
+int	 style_colors(void);
 
 #endif

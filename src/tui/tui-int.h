@@ -16,10 +16,21 @@
 #include "ferry/entry.h"
 #include "jobs/worker.h"
 #include "tui/dialog.h"
+#include "tui/keymap.h"
 #include "tui/pane.h"
 
 #define TUI_PANES	2
 #define TUI_NARROW	80	/* below this many columns: one pane */
+
+/*
+ * Worker pane ids beyond the two panes (0 and 1): each has its own
+ * generation, so the info view's and the viewer's requests are dropped
+ * when they move on, and reads of one never wait behind another's.
+ */
+#define TUI_WPANE_INFO		2	/* info view: stat, path_to_root */
+#define TUI_WPANE_SUMMARY	3	/* info view: a folder's summary */
+#define TUI_WPANE_VIEW		4	/* viewer: stat and blocks */
+#define TUI_WPANE_SEARCH	5	/* viewer: a search */
 
 /* What an open dialog is for. */
 enum tui_action {
@@ -70,6 +81,16 @@ struct app {
 	bool		 dirty;		/* redraw before sleeping */
 	bool		 quit;
 	int		 status;	/* exit status */
+
+	struct info	*info;		/* the info view (info.c), or NULL */
+	struct viewer	*viewer;	/* the viewer (viewer.c), or NULL */
+	uint64_t	 mode_gen;	/* generations for the TUI_WPANE_*
+					   ids: only ever grows */
+
+	struct keymap	*keymap;	/* the bindings (tui-keys.c) */
+	struct keymap_def *keydefs;	/* its table of actions */
+	char		**help;		/* what F1 shows, built with them */
+	size_t		 nhelp;
 };
 
 /* tui.c */
@@ -78,6 +99,9 @@ void	 tui_message(struct app *app, bool error, const char *fmt, ...)
 bool	 tui_any_loading(const struct app *app);
 
 /* tui-keys.c */
+/* Bindings from the table and cfg's [keys]; an error names the culprit. */
+enum ferry_code tui_keys_init(struct app *app, struct ferry_error *err);
+void	 tui_keys_done(struct app *app);
 void	 tui_key(struct app *app, bool fkey, wint_t ch);
 void	 tui_interrupt(struct app *app);
 

@@ -5,59 +5,30 @@
  * or sends a request to the worker, and returns; it never draws and never
  * waits (tmux cmd_* and htop Action style).  The loop redraws afterwards.
  *
- * Bindings (Midnight Commander and vi habits):
- *	Up/k Down/j PgUp PgDn Home/g End/G	move
- *	Enter/l/Right		open the folder under the cursor
- *	Backspace/Left/h	parent folder (the cursor lands on the child)
- *	Tab			other pane
- *	Insert/Space		mark and move down; * inverts the marks
- *	Ctrl-R			reload
- *	s / r			cycle the sort order / reverse it
- *	/			filter as you type (Enter keeps, Esc clears)
- *	F2, Shift-F6		rename;  F7 mkdir;  F8, Delete  delete
- *	Esc, Ctrl-C		cancel a listing (Ctrl-C quits when idle)
- *	F1, ?			these bindings
- *	F10, q			quit
+ * Bindings.  Every action the user can bind is a row of tui_bindings[]
+ * (nnn bindings[], htop Action style): its [keys] name, its handler, its
+ * default keys (Midnight Commander and vi habits), and its line in the
+ * help.  tui_keys_init() turns the table and the [keys] section of the
+ * configuration into a keymap (keymap.h) and the help text, so F1 and ?
+ * show the keys that really work.  Keys that are not bindable: those of
+ * dialogs and of the filter prompt (a line editor), and Ctrl-C (also a
+ * signal: it cancels a listing, or quits when nothing loads).
  *
  * UI thread only.
  */
 #include <curses.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/util.h"
 #include "ferry/location.h"
+#include "tui/info.h"
+#include "tui/keymap.h"
 #include "tui/tui-int.h"
-
-/* What F1 and ? show. */
-static const char *const tui_help[] = {
-	"Moving",
-	"  Up/k  Down/j          previous / next entry",
-	"  PgUp  PgDn            a page up / down",
-	"  Home/g  End/G         first / last entry",
-	"  Enter/l/Right         open the folder under the cursor",
-	"  Backspace/Left/h      parent folder",
-	"  Tab                   the other pane",
-	"Marking",
-	"  Insert/Space          mark or unmark, and move down",
-	"  *                     invert the marks",
-	"Showing",
-	"  s                     sort by name, size, date, type (cycle)",
-	"  r                     reverse the order",
-	"  /                     filter as you type (Enter keeps, Esc clears)",
-	"  Ctrl-R                reload the folder",
-	"Changing",
-	"  F7                    make a folder",
-	"  F2, Shift-F6          rename",
-	"  F8, Delete            delete (the marked entries, or the cursor's)",
-	"Stopping",
-	"  Esc, Ctrl-C           cancel a listing that is loading",
-	"  F10, q, Ctrl-C        quit (Ctrl-C when nothing loads)",
-	"Not yet: F3 View, F4 Edit, F5 Copy, F6 Move, F9 Jobs, the mouse.",
-};
+#include "tui/viewer.h"
 
 #define KEY_CTRL(c)	((c) & 0x1f)
-#define KEY_SHIFT_F(n)	KEY_F(12 + (n))	/* xterm/tmux terminfo */
 
 static struct pane *
 tui_pane(struct app *app)
@@ -75,8 +46,7 @@ tui_open(struct app *app)
 	if (e == NULL)
 		return;
 	if (e->kind != FERRY_KIND_FOLDER) {
-		tui_message(app, false, "%s is not a folder (F3 View is not "
-		    "implemented yet).", e->name);
+		viewer_open(app, p, e);
 		return;
 	}
 	path = pane_entry_path(p, e);
@@ -135,6 +105,8 @@ tui_escape(struct app *app)
 		tui_cancelled(app, p);
 		return;
 	}
+	if (info_cancel(app))
+		return;
 	for (i = 0; i < TUI_PANES; i++) {
 		if (pane_cancel(&app->panes[i], app->worker)) {
 			tui_cancelled(app, &app->panes[i]);
@@ -157,11 +129,16 @@ tui_interrupt(struct app *app)
 		tui_op_dialog_done(app, app->dialog, false);
 		return;
 	}
+	if (app->viewer != NULL) {
+		viewer_interrupt(app);
+		return;
+	}
 	if (app->filtering) {
 		app->filtering = false;
 		pane_set_filter(tui_pane(app), NULL);
 		return;
 	}
+	any = info_cancel(app);
 	for (i = 0; i < TUI_PANES; i++) {
 		if (pane_cancel(&app->panes[i], app->worker)) {
 			tui_cancelled(app, &app->panes[i]);
@@ -178,11 +155,277 @@ tui_not_yet(struct app *app, const char *what)
 	tui_message(app, false, "%s is not implemented yet.", what);
 }
 
+/* The actions of the table: one per bindable name. */
 static void
-tui_show_help(struct app *app)
+tui_act_up(struct app *app)
 {
-	app->dialog = dialog_text(TUI_ACT_HELP, "Keys", tui_help,
-	    FERRY_NELEM(tui_help));
+	pane_move(tui_pane(app), -1);
+}
+
+static void
+tui_act_down(struct app *app)
+{
+	pane_move(tui_pane(app), 1);
+}
+
+static void
+tui_act_page_up(struct app *app)
+{
+	pane_page(tui_pane(app), -1);
+}
+
+static void
+tui_act_page_down(struct app *app)
+{
+	pane_page(tui_pane(app), 1);
+}
+
+static void
+tui_act_first(struct app *app)
+{
+	pane_move_to(tui_pane(app), 0);
+}
+
+static void
+tui_act_last(struct app *app)
+{
+	struct pane	*p = tui_pane(app);
+
+	pane_move_to(p, p->nview > 0 ? p->nview - 1 : 0);
+}
+
+static void
+tui_act_other_pane(struct app *app)
+{
+	app->active = (app->active + 1) % TUI_PANES;
+}
+
+static void
+tui_act_mark(struct app *app)
+{
+	pane_mark(tui_pane(app));
+}
+
+static void
+tui_act_invert(struct app *app)
+{
+	pane_invert(tui_pane(app));
+}
+
+static void
+tui_act_reload(struct app *app)
+{
+	pane_reload(tui_pane(app), app->worker);
+}
+
+static void
+tui_act_sort(struct app *app)
+{
+	tui_sort_key(app, false);
+}
+
+static void
+tui_act_reverse(struct app *app)
+{
+	tui_sort_key(app, true);
+}
+
+static void
+tui_act_filter(struct app *app)
+{
+	app->filtering = true;
+	line_set(&app->filter, tui_pane(app)->filter);
+}
+
+static void
+tui_act_help(struct app *app)
+{
+	app->dialog = dialog_text(TUI_ACT_HELP, "Keys",
+	    (const char *const *)app->help, app->nhelp);
+}
+
+static void
+tui_act_quit(struct app *app)
+{
+	app->quit = true;
+}
+
+static void
+tui_act_view(struct app *app)
+{
+	struct pane		*p = tui_pane(app);
+	struct ferry_entry	*e = pane_current(p);
+
+	if (e == NULL)
+		tui_message(app, false, "Nothing to view here.");
+	else if (e->kind == FERRY_KIND_FOLDER)
+		tui_message(app, false, "%s is a folder: F3 views items "
+		    "(i shows a folder's info).", e->name);
+	else
+		viewer_open(app, p, e);
+}
+
+static void
+tui_act_edit(struct app *app)
+{
+	tui_not_yet(app, "F4 Edit");
+}
+
+static void
+tui_act_copy(struct app *app)
+{
+	tui_not_yet(app, "F5 Copy");
+}
+
+static void
+tui_act_move(struct app *app)
+{
+	tui_not_yet(app, "F6 Move");
+}
+
+static void
+tui_act_jobs(struct app *app)
+{
+	tui_not_yet(app, "F9 Jobs");
+}
+
+typedef void tui_action_cb(struct app *);
+
+/*
+ * Everything a key can be bound to.  name is the [keys] name, keys the
+ * defaults, group (on the first row of a group) a heading in the help.
+ */
+static const struct tui_binding {
+	const char	*name;
+	tui_action_cb	*fn;
+	const char	*keys;
+	const char	*help;
+	const char	*group;
+} tui_bindings[] = {
+	{ "up",		tui_act_up,	"Up, k",	"previous entry",
+	  "Moving" },
+	{ "down",	tui_act_down,	"Down, j",	"next entry", NULL },
+	{ "page-up",	tui_act_page_up, "PgUp",	"a page up", NULL },
+	{ "page-down",	tui_act_page_down, "PgDn",	"a page down", NULL },
+	{ "first",	tui_act_first,	"Home, g",	"first entry", NULL },
+	{ "last",	tui_act_last,	"End, G",	"last entry", NULL },
+	{ "open",	tui_open,	"Enter, Right, l",
+	  "open the folder (or view the item) under the cursor", NULL },
+	{ "parent",	tui_parent,	"Backspace, Left, h",
+	  "parent folder", NULL },
+	{ "other-pane",	tui_act_other_pane, "Tab, BTab", "the other pane",
+	  NULL },
+	{ "mark",	tui_act_mark,	"Insert, Space",
+	  "mark or unmark, and move down", "Marking" },
+	{ "invert",	tui_act_invert,	"*",		"invert the marks",
+	  NULL },
+	{ "sort",	tui_act_sort,	"s",
+	  "sort by name, size, date, type (cycle)", "Showing" },
+	{ "reverse",	tui_act_reverse, "r",		"reverse the order",
+	  NULL },
+	{ "filter",	tui_act_filter,	"/",
+	  "filter as you type (Enter keeps, Esc clears)", NULL },
+	{ "reload",	tui_act_reload,	"C-r",		"reload the folder",
+	  NULL },
+	{ "info",	info_toggle,	"i, C-l",
+	  "info on the entry (other pane; S summary, J/K scroll)", NULL },
+	{ "view",	tui_act_view,	"F3",
+	  "view the item: text or hex, / search (F1 there for more)",
+	  "Changing" },
+	{ "edit",	tui_act_edit,	"F4",		"edit metadata (not yet)",
+	  NULL },
+	{ "copy",	tui_act_copy,	"F5",
+	  "copy to the other pane (not yet)", NULL },
+	{ "move",	tui_act_move,	"F6",
+	  "move to the other pane (not yet)", NULL },
+	{ "mkdir",	tui_op_mkdir,	"F7",		"make a folder", NULL },
+	{ "rename",	tui_op_rename,	"F2, S-F6",	"rename", NULL },
+	{ "delete",	tui_op_delete,	"F8, Delete",
+	  "delete (the marked entries, or the cursor's)", NULL },
+	{ "jobs",	tui_act_jobs,	"F9",		"jobs (not yet)", NULL },
+	{ "help",	tui_act_help,	"F1, ?",	"these keys", "Other" },
+	{ "cancel",	tui_escape,	"Esc",
+	  "cancel a loading listing, or clear the filter", NULL },
+	{ "quit",	tui_act_quit,	"F10, q",	"quit", NULL },
+};
+
+/* The help text: the bindings as they are, then the fixed keys. */
+static void
+tui_help_build(struct app *app)
+{
+	static const char *const fixed[] = {
+		"Fixed keys",
+		"  C-c                   cancel a listing; quit when none loads",
+		"  In dialogs            Enter accepts, Esc cancels",
+		"",
+		"Change the keys in the [keys] section of the config file,",
+		"e.g. \"down = j, Down, C-n\" (F1 and this list follow it).",
+	};
+	const struct tui_binding *b;
+	const char	*keys;
+	size_t		 i, cap = FERRY_NELEM(tui_bindings) * 2 +
+			    FERRY_NELEM(fixed);
+
+	app->help = xcalloc(cap, sizeof *app->help);
+	app->nhelp = 0;
+	for (i = 0; i < FERRY_NELEM(tui_bindings); i++) {
+		b = &tui_bindings[i];
+		if (b->group != NULL)
+			app->help[app->nhelp++] = xstrdup(b->group);
+		keys = keymap_keys(app->keymap, i);
+		if (*keys == '\0')
+			keys = "(no key)";
+		app->help[app->nhelp++] = xasprintf("  %-21s %s%s",
+		    keys, strlen(keys) > 21 ? " " : "", b->help);
+	}
+	for (i = 0; i < FERRY_NELEM(fixed); i++)
+		app->help[app->nhelp++] = xstrdup(fixed[i]);
+	FERRY_ASSERT(app->nhelp <= cap);
+}
+
+enum ferry_code
+tui_keys_init(struct app *app, struct ferry_error *err)
+{
+	struct keymap_def	*defs;
+	size_t			 i, n = FERRY_NELEM(tui_bindings);
+	enum ferry_code		 result;
+	int			 ctrl_c;
+
+	defs = xcalloc(n, sizeof *defs);
+	for (i = 0; i < n; i++) {
+		defs[i].name = tui_bindings[i].name;
+		defs[i].keys = tui_bindings[i].keys;
+	}
+	result = keymap_new(defs, n, app->cfg, &app->keymap, err);
+	if (result != FERRY_OK) {
+		free(defs);
+		return result;
+	}
+	app->keydefs = defs;
+	/* Ctrl-C is a signal first: a binding would never run. */
+	if ((ctrl_c = keymap_lookup(app->keymap, false, KEY_CTRL('c'))) >= 0)
+		return ferry_error_set(err, FERRY_E_INVALID, "%s: [keys] %s: "
+		    "C-c cannot be bound (it cancels a listing, or quits)",
+		    app->cfg != NULL && app->cfg->path != NULL ?
+		    app->cfg->path : "config", tui_bindings[ctrl_c].name);
+	tui_help_build(app);
+	return FERRY_OK;
+}
+
+void
+tui_keys_done(struct app *app)
+{
+	size_t	 i;
+
+	for (i = 0; i < app->nhelp; i++)
+		free(app->help[i]);
+	free(app->help);
+	app->help = NULL;
+	app->nhelp = 0;
+	keymap_free(app->keymap);
+	app->keymap = NULL;
+	free(app->keydefs);
+	app->keydefs = NULL;
 }
 
 /* The filter prompt has the keys; false when the key is not its own. */
@@ -214,69 +457,11 @@ tui_filter_key(struct app *app, bool fkey, wint_t ch)
 	return false;
 }
 
-/* Function keys; false when ch is not one. */
-static bool
-tui_fkey(struct app *app, wint_t ch)
-{
-	if (ch == KEY_F(1))
-		tui_show_help(app);
-	else if (ch == KEY_F(2) || ch == KEY_SHIFT_F(6))
-		tui_op_rename(app);
-	else if (ch == KEY_F(3))
-		tui_not_yet(app, "F3 View");
-	else if (ch == KEY_F(4))
-		tui_not_yet(app, "F4 Edit");
-	else if (ch == KEY_F(5))
-		tui_not_yet(app, "F5 Copy");
-	else if (ch == KEY_F(6))
-		tui_not_yet(app, "F6 Move");
-	else if (ch == KEY_F(7))
-		tui_op_mkdir(app);
-	else if (ch == KEY_F(8) || ch == KEY_DC)
-		tui_op_delete(app);
-	else if (ch == KEY_F(9))
-		tui_not_yet(app, "F9 Jobs");
-	else if (ch == KEY_F(10))
-		app->quit = true;
-	else
-		return false;
-	return true;
-}
-
-/* Keys that move the cursor or change folder; false when not one. */
-static bool
-tui_move_key(struct app *app, bool fkey, wint_t ch)
-{
-	struct pane	*p = tui_pane(app);
-
-	if ((fkey && ch == KEY_UP) || (!fkey && ch == 'k'))
-		pane_move(p, -1);
-	else if ((fkey && ch == KEY_DOWN) || (!fkey && ch == 'j'))
-		pane_move(p, 1);
-	else if (fkey && ch == KEY_PPAGE)
-		pane_page(p, -1);
-	else if (fkey && ch == KEY_NPAGE)
-		pane_page(p, 1);
-	else if ((fkey && ch == KEY_HOME) || (!fkey && ch == 'g'))
-		pane_move_to(p, 0);
-	else if ((fkey && ch == KEY_END) || (!fkey && ch == 'G'))
-		pane_move_to(p, p->nview > 0 ? p->nview - 1 : 0);
-	else if ((fkey && (ch == KEY_ENTER || ch == KEY_RIGHT)) ||
-	    (!fkey && (ch == '\r' || ch == '\n' || ch == 'l')))
-		tui_open(app);
-	else if ((fkey && (ch == KEY_BACKSPACE || ch == KEY_LEFT)) ||
-	    (!fkey && (ch == 127 || ch == 8 || ch == 'h')))
-		tui_parent(app);
-	else
-		return false;
-	return true;
-}
-
 void
 tui_key(struct app *app, bool fkey, wint_t ch)
 {
-	struct pane	*p = tui_pane(app);
 	enum dialog_answer ans;
+	int		 i;
 
 	if (app->dialog != NULL) {
 		ans = dialog_key(app->dialog, fkey, ch);
@@ -284,53 +469,18 @@ tui_key(struct app *app, bool fkey, wint_t ch)
 			tui_op_dialog_done(app, app->dialog, ans == DIALOG_OK);
 		return;
 	}
+	if (app->viewer != NULL) {
+		viewer_key(app, fkey, ch);
+		return;
+	}
 	if (app->filtering && tui_filter_key(app, fkey, ch))
 		return;
-	if (tui_move_key(app, fkey, ch))
+	if (info_key(app, fkey, ch))
 		return;
-	if (fkey) {
-		if (ch == KEY_IC)
-			pane_mark(p);
-		else if (ch == KEY_BTAB)
-			app->active = (app->active + 1) % TUI_PANES;
-		else
-			tui_fkey(app, ch);
-		return;
-	}
-	switch (ch) {
-	case '\t':
-		app->active = (app->active + 1) % TUI_PANES;
-		break;
-	case ' ':
-		pane_mark(p);
-		break;
-	case '*':
-		pane_invert(p);
-		break;
-	case KEY_CTRL('r'):
-		pane_reload(p, app->worker);
-		break;
-	case KEY_CTRL('c'):
+	if (!fkey && ch == KEY_CTRL('c')) {
 		tui_interrupt(app);
-		break;
-	case 's':
-		tui_sort_key(app, false);
-		break;
-	case 'r':
-		tui_sort_key(app, true);
-		break;
-	case '/':
-		app->filtering = true;
-		line_set(&app->filter, p->filter);
-		break;
-	case 27:
-		tui_escape(app);
-		break;
-	case 'q':
-		app->quit = true;
-		break;
-	case '?':
-		tui_show_help(app);
-		break;
+		return;
 	}
+	if ((i = keymap_lookup(app->keymap, fkey, ch)) >= 0)
+		tui_bindings[i].fn(app);
 }

@@ -41,9 +41,11 @@
 #include "ferry/location.h"
 #include "jobs/worker.h"
 #include "tui/draw.h"
+#include "tui/info.h"
 #include "tui/style.h"
 #include "tui/tui-int.h"
 #include "tui/tui.h"
+#include "tui/viewer.h"
 
 #define TUI_SPIN_MS	120
 
@@ -167,7 +169,7 @@ tui_any_loading(const struct app *app)
 	for (i = 0; i < TUI_PANES; i++)
 		if (app->panes[i].loading)
 			return true;
-	return false;
+	return info_busy(app) || viewer_busy(app);
 }
 
 static void
@@ -178,7 +180,7 @@ tui_draw_fkeys(int y, int cols)
 	char	 num[16];
 	int	 i, x, next, nw;
 
-	draw_blank(stdscr, y, 0, cols, style_attr(STYLE_NORMAL));
+	draw_blank(stdscr, y, 0, cols, style_attr(STYLE_FKEY_NUM));
 	for (i = 0; i < 10; i++) {
 		x = i * cols / 10;
 		next = (i + 1) * cols / 10;
@@ -213,6 +215,17 @@ tui_draw_message(struct app *app, int y, int cols)
 	return -1;
 }
 
+/* Pane i, or the info view in the pane that is not active. */
+static void
+tui_draw_side(struct app *app, int i, int x, int h, int w, char spin)
+{
+	if (app->info != NULL && i != app->active)
+		info_draw(app, stdscr, 0, x, h, w, spin);
+	else
+		pane_draw(&app->panes[i], stdscr, 0, x, h, w,
+		    app->active == i, spin);
+}
+
 static void
 tui_draw(struct app *app)
 {
@@ -229,20 +242,24 @@ tui_draw(struct app *app)
 	}
 	spin = app->freeze ? '*' : frames[app->spin % 4];
 	ph = lines - 2;
-	if (cols < TUI_NARROW)
-		pane_draw(&app->panes[app->active], stdscr, 0, 0, ph, cols,
-		    true, spin);
+	if (app->viewer != NULL)
+		cx = viewer_draw(app, stdscr, lines, cols, spin);
 	else {
-		lw = (cols - 1) / 2;
-		pane_draw(&app->panes[0], stdscr, 0, 0, ph, lw,
-		    app->active == 0, spin);
-		wattrset(stdscr, (int)style_attr(STYLE_NORMAL));
-		mvwvline(stdscr, 0, lw, ACS_VLINE, ph);
-		pane_draw(&app->panes[1], stdscr, 0, lw + 1, ph,
-		    cols - lw - 1, app->active == 1, spin);
+		if (cols < TUI_NARROW && app->info != NULL)
+			info_draw(app, stdscr, 0, 0, ph, cols, spin);
+		else if (cols < TUI_NARROW)
+			pane_draw(&app->panes[app->active], stdscr, 0, 0, ph,
+			    cols, true, spin);
+		else {
+			lw = (cols - 1) / 2;
+			tui_draw_side(app, 0, 0, ph, lw, spin);
+			wattrset(stdscr, (int)style_attr(STYLE_BORDER));
+			mvwvline(stdscr, 0, lw, ACS_VLINE, ph);
+			tui_draw_side(app, 1, lw + 1, ph, cols - lw - 1, spin);
+		}
+		cx = tui_draw_message(app, lines - 2, cols);
+		tui_draw_fkeys(lines - 1, cols);
 	}
-	cx = tui_draw_message(app, lines - 2, cols);
-	tui_draw_fkeys(lines - 1, cols);
 	if (app->dialog != NULL) {
 		dialog_draw(app->dialog, stdscr, lines, cols);
 		if (app->dialog->cursor_y >= 0) {
@@ -284,6 +301,16 @@ tui_events(struct app *app)
 	for (ev = list; ev != NULL; ev = ev->next) {
 		/* Results may open a dialog or change a message: redraw. */
 		app->dirty = true;
+		if (ev->pane == TUI_WPANE_INFO ||
+		    ev->pane == TUI_WPANE_SUMMARY) {
+			info_event(app, ev);
+			continue;
+		}
+		if (ev->pane == TUI_WPANE_VIEW ||
+		    ev->pane == TUI_WPANE_SEARCH) {
+			viewer_event(app, ev);
+			continue;
+		}
 		if (ev->type == WORKER_EV_DONE) {
 			tui_op_event(app, ev);
 			continue;
@@ -354,12 +381,17 @@ tui_loop(struct app *app)
 	int		 timeout;
 
 	while (!app->quit) {
+		/* The info view follows the cursor wherever it went. */
+		info_follow(app);
 		if (app->dirty) {
 			app->dirty = false;
 			tui_draw(app);
 		}
 		timeout = !app->freeze && tui_any_loading(app) ?
 		    TUI_SPIN_MS : -1;
+		if (info_timeout(app) >= 0 &&
+		    (timeout < 0 || info_timeout(app) < timeout))
+			timeout = info_timeout(app);
 		pfd[0].fd = STDIN_FILENO;
 		pfd[0].events = POLLIN;
 		pfd[1].fd = worker_fd(app->worker);
@@ -379,6 +411,7 @@ tui_loop(struct app *app)
 		tui_drain_signals(app);
 		tui_keys(app);
 		tui_events(app);
+		info_tick(app);
 		tui_tick(app);
 	}
 }
@@ -398,21 +431,42 @@ tui_env_num(const char *name, long dflt, long max)
 	return n;
 }
 
-/* Parse the location arguments into the panes' locations. */
+/*
+ * Parse the arguments: up to two locations, one per pane, and --theme
+ * NAME|PATH (or --theme=...) anywhere before "--".
+ */
 static int
-tui_parse_args(int argc, char **argv, struct ferry_location loc[TUI_PANES])
+tui_parse_args(int argc, char **argv, struct ferry_location loc[TUI_PANES],
+    const char **theme)
 {
 	const char		*text[TUI_PANES] = { ".", "store:/" };
 	struct ferry_error	 err;
-	int			 i;
+	int			 i, n = 0;
+	bool			 opts = true;
 
-	if (argc > TUI_PANES) {
+	*theme = NULL;
+	for (i = 0; i < argc; i++) {
+		if (opts && strcmp(argv[i], "--") == 0)
+			opts = false;
+		else if (opts && (strcmp(argv[i], "--theme") == 0 ||
+		    strncmp(argv[i], "--theme=", 8) == 0)) {
+			if (argv[i][7] == '=')
+				*theme = argv[i] + 8;
+			else
+				*theme = i + 1 < argc ? argv[++i] : NULL;
+			if (*theme == NULL || **theme == '\0') {
+				fprintf(stderr, "ferry: --theme needs a theme "
+				    "name or the path of a .theme file\n");
+				return 2;
+			}
+		} else if (n++ < TUI_PANES)
+			text[n - 1] = argv[i];
+	}
+	if (n > TUI_PANES) {
 		fprintf(stderr, "ferry: too many locations (%d): the browser "
-		    "takes at most two, one per pane\n", argc);
+		    "takes at most two, one per pane\n", n);
 		return 2;
 	}
-	for (i = 0; i < argc; i++)
-		text[i] = argv[i];
 	for (i = 0; i < TUI_PANES; i++) {
 		memset(&loc[i], 0, sizeof loc[i]);
 		if (ferry_location_parse(text[i], &loc[i], &err) != FERRY_OK) {
@@ -427,9 +481,10 @@ tui_parse_args(int argc, char **argv, struct ferry_location loc[TUI_PANES])
 
 /* Start curses; false (with a message on stderr) when it cannot. */
 static bool
-tui_curses_start(SCREEN **scr)
+tui_curses_start(SCREEN **scr, const struct theme *theme)
 {
 	const char	*term = getenv("TERM");
+	char		*cup;
 
 	tui_have_tio = tcgetattr(STDIN_FILENO, &tui_saved_tio) == 0;
 	*scr = newterm(NULL, stdout, stdin);
@@ -439,6 +494,17 @@ tui_curses_start(SCREEN **scr)
 		return false;
 	}
 	set_term(*scr);
+	cup = tigetstr("cup");
+	if (cup == NULL || cup == (char *)-1) {
+		/* dumb and the like: nothing could be drawn in place. */
+		endwin();
+		delscreen(*scr);
+		fprintf(stderr, "ferry: the terminal (TERM=%s) cannot move "
+		    "the cursor, which the browser needs; set TERM to your "
+		    "terminal's type, or use the subcommands (ferry ls, ...)\n",
+		    term != NULL ? term : "(unset)");
+		return false;
+	}
 	tui_curses_on = 1;
 	cbreak();
 	noecho();
@@ -447,7 +513,7 @@ tui_curses_start(SCREEN **scr)
 	nodelay(stdscr, TRUE);
 	set_escdelay(25);
 	curs_set(0);
-	style_init();
+	style_init(theme);
 	tui_restore_prepare();
 	return true;
 }
@@ -474,6 +540,7 @@ tui_app_done(struct app *app)
 	line_done(&app->filter);
 	tui_op_done(&app->op);
 	free(app->msg);
+	tui_keys_done(app);
 }
 
 int
@@ -483,16 +550,26 @@ tui_main(struct ferry_config *cfg, int argc, char **argv)
 	struct worker_opts	 wo;
 	struct ferry_error	 err;
 	struct app		 app;
+	struct theme		 theme;
 	SCREEN			*scr;
+	const char		*theme_arg;
 	int			 i, result;
 
-	if ((result = tui_parse_args(argc, argv, loc)) != 0)
+	if ((result = tui_parse_args(argc, argv, loc, &theme_arg)) != 0)
 		return result;
 	memset(&app, 0, sizeof app);
 	app.cfg = cfg;
 	for (i = 0; i < TUI_PANES; i++)
 		pane_init(&app.panes[i], i, &loc[i]);
 	line_init(&app.filter, NULL);
+	/* Configuration mistakes end here, before the screen is touched. */
+	if (tui_keys_init(&app, &err) != FERRY_OK ||
+	    theme_load(&theme, theme_arg != NULL ? theme_arg : cfg->theme,
+	    &err) != FERRY_OK) {
+		fprintf(stderr, "ferry: %s\n", err.msg);
+		result = 2;
+		goto out;
+	}
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		fprintf(stderr, "ferry: the browser needs a terminal on stdin "
 		    "and stdout (for scripts, use a subcommand: ferry ls, "
@@ -525,7 +602,7 @@ tui_main(struct ferry_config *cfg, int argc, char **argv)
 		goto out;
 	}
 	tui_signals(true);
-	if (!tui_curses_start(&scr)) {
+	if (!tui_curses_start(&scr, &theme)) {
 		result = 1;
 		goto out;
 	}
@@ -534,6 +611,9 @@ tui_main(struct ferry_config *cfg, int argc, char **argv)
 		    false);
 	app.dirty = true;
 	tui_loop(&app);
+	/* While the worker runs: they drop their generations. */
+	viewer_close(&app);
+	info_close(&app);
 	result = app.status;
 	tui_curses_stop(scr);
 out:

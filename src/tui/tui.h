@@ -3,10 +3,14 @@
  * The two-pane browser: what `ferry` runs with no subcommand.
  *
  * tui_main() takes the location arguments (none: the current directory
- * and store:/; one: it and store:/; two: both), runs the browser on the
- * terminal until the user quits, restores the terminal on every way out
- * (fatal signals included) and returns the exit status: 0, 1 when the
- * browser could not start (no terminal, no worker), 2 for bad arguments.
+ * and store:/; one: it and store:/; two: both) and `--theme NAME|PATH`
+ * (anywhere before "--"; it wins over cfg->theme, which a caller may also
+ * set), runs the browser on the terminal until the user quits, restores
+ * the terminal on every way out (fatal signals included) and returns the
+ * exit status: 0, 1 when the browser could not start (no terminal, no
+ * worker), 2 for bad arguments or a bad configuration: a theme that is
+ * missing or broken ("FILE:LINE: ...") or a bad [keys] binding, found
+ * before the screen is touched.
  *
  * Environment knobs for tests: FERRY_TEST_FREEZE=1 stops the spinner so
  * that screens settle; FERRY_TEST_PAGE_SIZE=N pages every listing by N

@@ -16,7 +16,7 @@ deep="$T/top/a-rather-long-folder-name/and-another-long-folder-name"
 mkdir -p "$deep/final-folder"
 
 check_err 2 "three locations are refused" "too many locations \(3\)" \
-    "$run" a b c
+    "$run" ./a ./b store:/c
 check_err 1 "no terminal is refused" "needs a terminal" \
     sh -c "'$run' </dev/null >/dev/null"
 check_err 2 "a malformed location is refused" "ferry: .+" "$run" "s3://"

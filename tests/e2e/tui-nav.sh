@@ -5,8 +5,8 @@
 # the empty store says how to fill it, and the navigation keys work:
 # Up/Down/j/k, Home/End/g/G, PgDn, Enter/l/Right into a folder,
 # Backspace/Left/h back to the parent with the cursor on the folder we
-# came from, Tab to the other pane, a message for an item (no viewer yet)
-# and for a key not implemented yet, F1 and ? show the bindings; q quits
+# came from, Tab to the other pane, Enter on an item opens the viewer, F3
+# on a folder says what F3 is for, F1 and ? show the bindings; q quits
 # with status 0 and the terminal leaves the alternate screen.
 . "$(dirname "$0")/../lib/e2e.sh"
 . "$(dirname "$0")/../lib/tui-e2e.sh"
@@ -60,8 +60,11 @@ tui_keys l
 tui_wait "deep\.txt" 5
 tui_check "l opens a folder too" "^ $top/alpha/inner +│"
 tui_keys Enter
-tui_check "Enter on an item says there is no viewer yet" \
-    "deep\.txt is not a folder \(F3 View is not implemented yet\)"
+tui_wait "^hello" 5
+tui_check "Enter on an item opens the viewer" "$top/alpha/inner/deep\.txt"
+tui_keys q
+tui_wait "^ $top/alpha/inner +│" 5
+tui_check "q closes the viewer" "^ $top/alpha/inner +│"
 tui_keys BSpace
 tui_wait "^ $top/alpha +│" 5
 tui_check "Backspace goes to the parent" "^ $top/alpha +│"
@@ -77,17 +80,20 @@ tui_wait "^ $top +│" 5
 tui_check_cursor "Left goes up, onto beta" "^ /beta "
 
 tui_keys F3
-tui_check "a key not implemented says so" "F3 View is not implemented yet\."
+tui_check "F3 on a folder says what it is for" \
+    "beta is a folder: F3 views items"
+tui_keys F9
+tui_check "a key not implemented says so" "F9 Jobs is not implemented yet\."
 
 tui_keys F1
 tui_check "F1 shows the bindings" "Keys.*"
-tui_check "with the moves" "Backspace/Left/h +parent folder"
+tui_check "with the moves" "Backspace, Left, h +parent folder"
 tui_keys End
-tui_check "the help scrolls to its end" "Not yet: F3 View"
+tui_check "the help scrolls to its end" "e\.g\. \"down = j, Down, C-n\""
 tui_keys Escape
 tui_check_not "Esc closes it" "parent folder"
 tui_keys '?'
-tui_check "? shows them too" "Backspace/Left/h +parent folder"
+tui_check "? shows them too" "Backspace, Left, h +parent folder"
 tui_keys q
 tui_check_not "q closes the help (and does not quit)" "parent folder"
 tui_check "still running" "10Quit"
