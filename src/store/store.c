@@ -6,7 +6,9 @@
  * Names, JSON, limits and the fold key are in store-rules.c.
  *
  * Invariants: the schema is created once under BEGIN IMMEDIATE and then
- * marked with PRAGMA user_version = STORE_SCHEMA_VERSION; exactly one row
+ * marked with PRAGMA user_version = STORE_SCHEMA_VERSION (a version-1
+ * store gets the version-2 tables of store-acl.c added in the same way,
+ * nothing else changed); exactly one row
  * has parent NULL (the root).  s->depth counts open write transactions
  * (BEGIN IMMEDIATE at depth 0, savepoints above).
  *
@@ -26,6 +28,7 @@
 #include <uuid/uuid.h>
 
 #include "core/util.h"
+#include "store/store-acl.h"
 #include "store/store-int.h"
 
 static const char *const store_schema =
@@ -471,18 +474,24 @@ store_schema_init(struct store *s, struct ferry_error *err)
 		    STORE_SCHEMA_VERSION);
 	if ((result = store_txn_begin(s, err)) != FERRY_OK)
 		return result;
-	if (store_user_version(s) == STORE_SCHEMA_VERSION)
+	v = store_user_version(s);
+	if (v == STORE_SCHEMA_VERSION)
 		return store_txn_commit(s, err);
-	rc = store_exec(s, store_schema);
-	if (rc != SQLITE_OK) {
-		result = store_sql_error(s, rc, err,
-		    "store %s: creating the schema", s->dir);
-		goto fail;
+	if (v < 1) {
+		rc = store_exec(s, store_schema);
+		if (rc != SQLITE_OK) {
+			result = store_sql_error(s, rc, err,
+			    "store %s: creating the schema", s->dir);
+			goto fail;
+		}
+		memset(&r, 0, sizeof r);
+		r.kind = FERRY_KIND_FOLDER;
+		r.name = "";
+		if ((result = store_insert(s, &r, NULL, err)) != FERRY_OK)
+			goto fail;
 	}
-	memset(&r, 0, sizeof r);
-	r.kind = FERRY_KIND_FOLDER;
-	r.name = "";
-	if ((result = store_insert(s, &r, NULL, err)) != FERRY_OK)
+	/* version 2: the tables of ferryd, added to any version 1 store */
+	if ((result = store_acl_schema(s, err)) != FERRY_OK)
 		goto fail;
 	snprintf(sql, sizeof sql, "PRAGMA user_version = %d",
 	    STORE_SCHEMA_VERSION);

@@ -45,7 +45,13 @@
 #include "ferry/error.h"
 #include "ferry/stream.h"
 
-#define STORE_SCHEMA_VERSION	1
+/*
+ * Schema versions: 1 nodes and settings; 2 adds the tables of ferryd
+ * (users, tokens, groups, grants, multipart uploads, operations; created
+ * by store_acl_schema() in store-acl.c).  A version-1 store is upgraded
+ * in place when opened; nothing of version 1 changes.
+ */
+#define STORE_SCHEMA_VERSION	2
 #define STORE_ID_SIZE		37	/* UUID text plus NUL */
 #define STORE_BATCH_MAX		10000	/* ids in one batch move/delete */
 
