@@ -19,7 +19,7 @@ DESTDIR	?=
 CC	?= cc
 
 # Libraries, all through pkg-config.
-PKGS	:= sqlite3 libmagic uuid libcjson inih libcrypto ncursesw
+PKGS	:= sqlite3 libmagic uuid libcjson inih libcrypto ncursesw zlib
 
 SANITIZE ?=
 ifeq ($(SANITIZE),)
@@ -55,7 +55,7 @@ build/config.mk: scripts/deps.sh
 	} > $@.tmp && mv $@.tmp $@
 
 LIB_SRCS := $(wildcard src/core/*.c src/mime/*.c src/backends/*.c \
-	      src/store/*.c src/jobs/*.c src/cli/*.c src/tui/*.c)
+	      src/store/*.c src/jobs/*.c src/cli/*.c src/tui/*.c src/zip/*.c)
 LIB_SRCS := $(filter-out src/cli/main.c,$(LIB_SRCS))
 LIB_OBJS := $(LIB_SRCS:%.c=$(B)/%.o)
 FERRY_OBJS := $(B)/src/cli/main.o

@@ -4,17 +4,30 @@
 # Install the Debian packages ferry needs, if any are missing.
 #   scripts/deps.sh build   compiler and libraries
 #   scripts/deps.sh test    also what the test suite runs (tmux, zip, ...)
+#   scripts/deps.sh bench   also what bench/ compares with (nnn, mc,
+#                           valgrind for callgrind)
 # As root it runs apt-get; otherwise sudo when it works without asking;
 # otherwise it prints the exact command and fails.
 set -eu
 
 BUILD_PKGS="gcc make pkg-config libsqlite3-dev libmagic-dev libmagic-mgc
 uuid-dev libcjson-dev libinih-dev libssl-dev zlib1g-dev libncurses-dev
-ncurses-base"
-TEST_PKGS="tmux zip unzip python3 sqlite3 procps psmisc coreutils file"
+ncurses-base libmicrohttpd-dev"
+TEST_PKGS="tmux zip unzip python3 sqlite3 procps psmisc coreutils file curl
+p7zip-full libarchive-tools"
+
+BENCH_PKGS="nnn mc valgrind tmux procps python3"
 
 want=$BUILD_PKGS
-[ "${1:-build}" = test ] && want="$BUILD_PKGS $TEST_PKGS"
+case "${1:-build}" in
+build) ;;
+test) want="$BUILD_PKGS $TEST_PKGS" ;;
+bench) want="$BUILD_PKGS $BENCH_PKGS" ;;
+*)
+	echo "ferry: scripts/deps.sh: unknown mode '$1' (build, test, bench)" >&2
+	exit 2
+	;;
+esac
 
 missing=""
 for p in $want; do

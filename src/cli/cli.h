@@ -63,6 +63,7 @@ struct cli_conn {
 struct cli {
 	const char	*store_dir;	/* --store, or NULL */
 	const char	*config_path;	/* --config, or NULL */
+	const char	*theme;		/* --theme (the browser), or NULL */
 	bool		 quiet;		/* -q: no progress, no notes */
 	bool		 cfg_loaded;
 	struct ferry_config cfg;
@@ -90,6 +91,7 @@ extern const struct cli_cmd cli_cmd_ls, cli_cmd_tree, cli_cmd_info,
 		    cli_cmd_mkdir, cli_cmd_put, cli_cmd_get, cli_cmd_cp,
 		    cli_cmd_mv, cli_cmd_rm, cli_cmd_find, cli_cmd_du,
 		    cli_cmd_meta, cli_cmd_gc, cli_cmd_check, cli_cmd_limits;
+extern const struct cli_cmd cli_cmd_zip;	/* cmd-zip.c */
 
 /* -------- cli.c: state, locations, errors, option values -------- */
 

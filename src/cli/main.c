@@ -26,7 +26,7 @@ static const struct cli_cmd *const main_cmds[] = {
 	&cli_cmd_ls, &cli_cmd_tree, &cli_cmd_info, &cli_cmd_find,
 	&cli_cmd_du, &cli_cmd_mkdir, &cli_cmd_put, &cli_cmd_get,
 	&cli_cmd_cp, &cli_cmd_mv, &cli_cmd_rm, &cli_cmd_meta,
-	&cli_cmd_gc, &cli_cmd_check, &cli_cmd_limits,
+	&cli_cmd_gc, &cli_cmd_check, &cli_cmd_limits, &cli_cmd_zip,
 };
 
 static const struct cli_cmd *
@@ -49,8 +49,8 @@ main_usage(FILE *f)
 	fprintf(f,
 	    "usage: ferry [--store DIR] [--config FILE] [-q] COMMAND "
 	    "[ARGS...]\n"
-	    "       ferry [--store DIR] [--config FILE] [LOC [LOC]]   "
-	    "(the browser)\n"
+	    "       ferry [--store DIR] [--config FILE] [--theme NAME|FILE] "
+	    "[LOC [LOC]]\n"
 	    "       ferry --help | --version | help COMMAND\n"
 	    "\n"
 	    "ferry browses and moves data between storage folders: local\n"
@@ -68,6 +68,8 @@ main_usage(FILE *f)
 	    "                     $XDG_DATA_HOME/ferry/store)\n"
 	    "      --config FILE  the configuration file (default:\n"
 	    "                     $XDG_CONFIG_HOME/ferry/config)\n"
+	    "      --theme NAME   the browser's colours: default, light, mono,\n"
+	    "                     high-contrast, classic, or a .theme file\n"
 	    "  -q, --quiet        no progress lines\n"
 	    "  -h, --help         this help\n"
 	    "  -V, --version      the version\n"
@@ -99,6 +101,7 @@ main_help(struct cli *c, int argc, char **argv)
 static const struct option main_longopts[] = {
 	{ "store", required_argument, NULL, 's' },
 	{ "config", required_argument, NULL, 'c' },
+	{ "theme", required_argument, NULL, 'T' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -120,6 +123,9 @@ main_options(struct cli *c, int argc, char **argv)
 			break;
 		case 'c':
 			c->config_path = optarg;
+			break;
+		case 'T':
+			c->theme = optarg;
 			break;
 		case 'q':
 			c->quiet = true;
@@ -176,6 +182,10 @@ main_browser(struct cli *c, int argc, char **argv)
 	if (cli_config(c) != FERRY_OK) {
 		cli_done(c);
 		return CLI_USAGE;
+	}
+	if (c->theme != NULL) {	/* --theme wins over the config */
+		free(c->cfg.theme);
+		c->cfg.theme = xstrdup(c->theme);
 	}
 	status = tui_main(&c->cfg, argc, argv);
 	cli_done(c);
