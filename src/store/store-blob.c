@@ -270,7 +270,7 @@ store_upload_spill(struct store *s, const char *name, struct store_upload *u,
 	return store_upload_seal(s, u, err);
 }
 
-static bool
+bool
 store_blob_present(struct store *s, const char *sha, uint64_t size)
 {
 	struct stat	 sb;

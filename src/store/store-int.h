@@ -156,6 +156,9 @@ enum ferry_code	 store_is_below(struct store *s, int64_t nid,
 
 /* store-blob.c */
 char		*store_blob_path(const struct store *s, const char *sha);
+/* True when the blob sha exists as a regular file of the given size. */
+bool		 store_blob_present(struct store *s, const char *sha,
+		    uint64_t size);
 enum ferry_code	 store_blob_release(struct store *s, const char *sha,
 		    struct ferry_error *err);
 void		 store_blob_reap(struct store *s);

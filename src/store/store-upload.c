@@ -340,20 +340,6 @@ store_push_size(const struct store_push *p)
 	return p->size;
 }
 
-static bool
-push_blob_present(struct store *s, const char *sha, uint64_t size)
-{
-	struct stat	 sb;
-	char		*path;
-	bool		 yes;
-
-	path = store_blob_path(s, sha);
-	yes = stat(path, &sb) == 0 && S_ISREG(sb.st_mode) &&
-	    (uint64_t)sb.st_size == size;
-	free(path);
-	return yes;
-}
-
 /* Make the tmp file durable and read-only before it is placed. */
 static enum ferry_code
 push_seal(struct store_push *p, struct ferry_error *err)
@@ -381,7 +367,7 @@ push_place(struct store_push *p, struct ferry_error *err)
 	struct store	*s = p->s;
 	char		*dir, *path;
 
-	if (push_blob_present(s, p->sha, p->size)) {
+	if (store_blob_present(s, p->sha, p->size)) {
 		if (p->tmp != NULL) {
 			unlink(p->tmp);
 			free(p->tmp);
@@ -507,7 +493,7 @@ store_push_commit(struct store_push *p, struct ferry_entry *out,
 		goto out;
 	}
 	/* in memory and already stored: no tmp file at all */
-	if (p->tmp == NULL && !push_blob_present(p->s, p->sha, p->size)) {
+	if (p->tmp == NULL && !store_blob_present(p->s, p->sha, p->size)) {
 		if ((result = push_tmp_create(p, err)) != FERRY_OK)
 			goto out;
 		result = push_seal(p, err);
