@@ -35,6 +35,7 @@
 struct ferry_backend;
 struct ferry_config;
 struct ferry_location;
+struct ferry_partial;
 
 /* Capability flags. */
 #define FERRY_CAP_WRITE		0x0001u	/* mkdir, write, remove, update */
@@ -53,6 +54,7 @@ struct ferry_location;
 #define FERRY_CAP_MIME		0x2000u	/* stores MIME types on write */
 #define FERRY_CAP_EMPTY_FOLDERS	0x4000u	/* empty folders exist on their own */
 #define FERRY_CAP_LOCAL_FILES	0x8000u	/* paths are local files (local_path) */
+#define FERRY_CAP_RESUME	0x10000u /* open_partial: resumable writes */
 
 /* Fields of an update: set the bit for each field to change. */
 #define FERRY_UPDATE_NAME	0x01u
@@ -192,6 +194,83 @@ struct ferry_backend_ops {
 	enum ferry_code	(*signed_url)(struct ferry_backend *b,
 			    const char *path, const char *op, int64_t expires,
 			    char **url, struct ferry_error *err);
+
+	/*
+	 * Optional (FERRY_CAP_RESUME): start, or reopen, a resumable write
+	 * of the item at path (see struct ferry_partial).  token NULL
+	 * starts a new partial; a token an earlier partial gave reopens it
+	 * with the bytes it holds, or fails with FERRY_E_NOT_FOUND when it
+	 * is gone (the caller then starts anew) and FERRY_E_BUSY when
+	 * another live process holds it.  What can be checked before the
+	 * bytes arrive is checked now, as by write: the name, the parent
+	 * folder, a taken name without FERRY_EXISTS_OVERWRITE.  o is copied.
+	 */
+	enum ferry_code	(*open_partial)(struct ferry_backend *b,
+			    const char *path, const struct ferry_write_opts *o,
+			    const char *token, struct ferry_partial **out,
+			    struct ferry_error *err);
+
+	/*
+	 * Optional: every child of the folder at path that passes q's
+	 * search and filter, sorted in q's order, as a brief listing (see
+	 * entry.h) appended to *out: for folders far too big for pages of
+	 * struct ferry_entry.  q's cursor and limit are ignored.  With
+	 * q->names_only and an order by name or type, entries may come
+	 * without details (FERRY_ENTRY_NO_STAT), to be stat'ed later.
+	 */
+	enum ferry_code	(*list_brief)(struct ferry_backend *b,
+			    const char *path, const struct ferry_query *q,
+			    struct ferry_brief_list *out,
+			    struct ferry_error *err);
+};
+
+/*
+ * A resumable write (open_partial): an item being written whose bytes
+ * survive the process, under a name the backend chooses (the local
+ * backend: a temporary file beside the target; the store: a session file
+ * in its tmp/) and that `token` names, so that the jobs journal can
+ * reopen it after a crash and append from where it stopped.  Nothing
+ * appears under the target name before commit, which is atomic like
+ * write.  The backend hashes what it holds (re-reading a reopened
+ * prefix), so commit checks the whole content.  A partial is used by one
+ * thread at a time and belongs to the backend instance that opened it;
+ * close or commit it before closing the instance.
+ */
+struct ferry_partial_ops {
+	/* Append len bytes. */
+	enum ferry_code	(*write)(struct ferry_partial *p, const void *buf,
+			    size_t len, struct ferry_error *err);
+	/* Make every byte written so far durable (fsync). */
+	enum ferry_code	(*sync)(struct ferry_partial *p,
+			    struct ferry_error *err);
+	/* Read back bytes it holds (to re-hash a prefix); short at size. */
+	enum ferry_code	(*read)(struct ferry_partial *p, uint64_t offset,
+			    void *buf, size_t len, size_t *got,
+			    struct ferry_error *err);
+	/* Cut it to len bytes (len <= size). */
+	enum ferry_code	(*truncate)(struct ferry_partial *p, uint64_t len,
+			    struct ferry_error *err);
+	/*
+	 * Place the content under the target name with the options given
+	 * to open_partial.  expect_sha256 (may be NULL) must equal the
+	 * sha256 of the whole content, else FERRY_E_CORRUPT and nothing is
+	 * placed.  *out (may be NULL) describes the item, with its checksum.
+	 * Frees p whatever the result; on failure the bytes are removed.
+	 */
+	enum ferry_code	(*commit)(struct ferry_partial *p,
+			    const char *expect_sha256, struct ferry_entry *out,
+			    struct ferry_arena *a, struct ferry_error *err);
+	/*
+	 * Free p: with keep, its bytes stay for a later open_partial with
+	 * its token; without, they are removed.
+	 */
+	void		(*close)(struct ferry_partial *p, bool keep);
+};
+
+struct ferry_partial {
+	const struct ferry_partial_ops *ops;
+	uint64_t	 size;		/* bytes it holds */
+	const char	*token;		/* reopens it; owned by the partial */
 };
 
 /*
@@ -259,6 +338,36 @@ enum ferry_code	 ferry_backend_summary(struct ferry_backend *b,
 enum ferry_code	 ferry_backend_find(struct ferry_backend *b, const char *path,
 		    const struct ferry_find *f, ferry_find_cb cb, void *ud,
 		    struct ferry_error *err);
+
+/*
+ * list_brief (FERRY_E_UNSUPPORTED when b has none: use ferry_backend_list
+ * instead).
+ */
+enum ferry_code	 ferry_backend_list_brief(struct ferry_backend *b,
+		    const char *path, const struct ferry_query *q,
+		    struct ferry_brief_list *out, struct ferry_error *err);
+
+/*
+ * open_partial (FERRY_E_UNSUPPORTED when b has none; the path is
+ * normalised) and the partial's ops; ferry_partial_close(NULL, ...) is a
+ * no-op.  Implemented in src/backends/partial.c.
+ */
+enum ferry_code	 ferry_backend_open_partial(struct ferry_backend *b,
+		    const char *path, const struct ferry_write_opts *o,
+		    const char *token, struct ferry_partial **out,
+		    struct ferry_error *err);
+enum ferry_code	 ferry_partial_write(struct ferry_partial *p, const void *buf,
+		    size_t len, struct ferry_error *err);
+enum ferry_code	 ferry_partial_sync(struct ferry_partial *p,
+		    struct ferry_error *err);
+enum ferry_code	 ferry_partial_read(struct ferry_partial *p, uint64_t offset,
+		    void *buf, size_t len, size_t *got, struct ferry_error *err);
+enum ferry_code	 ferry_partial_truncate(struct ferry_partial *p, uint64_t len,
+		    struct ferry_error *err);
+enum ferry_code	 ferry_partial_commit(struct ferry_partial *p,
+		    const char *expect_sha256, struct ferry_entry *out,
+		    struct ferry_arena *a, struct ferry_error *err);
+void		 ferry_partial_close(struct ferry_partial *p, bool keep);
 
 /*
  * Read exactly len bytes at offset into buf (a range read through

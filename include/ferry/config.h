@@ -6,6 +6,7 @@
  *   [ferry]
  *   store = /path/to/store      ; the embedded store directory
  *   theme = default
+ *   mouse = on                  ; off: the browser leaves the mouse alone
  *
  *   [store]
  *   max_items_per_folder = 0    ; 0 = no limit

@@ -253,4 +253,85 @@ struct ferry_summary {
 /* True when the JSON array text `tags` contains `tag`. */
 bool		 ferry_tags_has(const char *tags, const char *tag);
 
+/* -------- brief listings -------- */
+
+/*
+ * A brief listing holds a whole folder of many entries in little memory
+ * (a browser's rows): per entry 16 bytes plus its name, NUL-terminated,
+ * in one buffer shared by all; size, time and mode only for the entries
+ * whose details are known, in a table on the side.  A local folder of
+ * 1,000,000 short names fits in about 35 MB, against 120 bytes and an
+ * arena string per struct ferry_entry.  Entries are addressed by index;
+ * a name's offset never changes, so it names the entry across sorts.
+ */
+
+/* Bits of ferry_brief.flags that no backend sets: the holder's own. */
+#define FERRY_BRIEF_USER1	0x4000u
+#define FERRY_BRIEF_USER2	0x8000u
+
+struct ferry_brief {
+	uint32_t	 name;		/* offset of the name in the names */
+	uint16_t	 flags;		/* FERRY_ENTRY_*, FERRY_BRIEF_USER* */
+	uint8_t		 kind;		/* enum ferry_kind */
+	uint8_t		 type;		/* enum ferry_type (items) */
+	uint64_t	 key;		/* scratch of ferry_brief_sort() */
+};
+
+/* What a stat adds to a brief entry; details are kept sorted by name. */
+struct ferry_brief_detail {
+	uint32_t	 name;		/* the entry's name offset */
+	uint32_t	 mode;		/* permission bits */
+	uint64_t	 size;		/* items: bytes */
+	int64_t		 time;		/* modified, else created (ms), 0 = ? */
+};
+
+struct ferry_brief_list {
+	struct ferry_brief *v;
+	size_t		 n, cap;
+	char		*names;
+	size_t		 names_len, names_cap;
+	struct ferry_brief_detail *d;	/* ascending name offsets */
+	size_t		 nd, capd;
+};
+
+void		 ferry_brief_list_init(struct ferry_brief_list *l);
+void		 ferry_brief_list_done(struct ferry_brief_list *l);
+/*
+ * Append an entry named by the len bytes at name (zeroed but for the
+ * name).  NULL when the names would pass 4 GiB: the caller fails with
+ * FERRY_E_LIMIT.  The pointer is valid until the next add.
+ */
+struct ferry_brief *ferry_brief_add(struct ferry_brief_list *l,
+		    const char *name, size_t len);
+/* Drop the last entry added (and its details). */
+void		 ferry_brief_drop_last(struct ferry_brief_list *l);
+const char	*ferry_brief_name(const struct ferry_brief_list *l,
+		    const struct ferry_brief *b);
+/* Set (or replace) b's details. */
+void		 ferry_brief_set_detail(struct ferry_brief_list *l,
+		    const struct ferry_brief *b, uint64_t size, int64_t time,
+		    uint32_t mode);
+/* b's details, or NULL when they are not known. */
+const struct ferry_brief_detail *ferry_brief_detail(
+		    const struct ferry_brief_list *l,
+		    const struct ferry_brief *b);
+/*
+ * b as an entry: name (borrowed from l), kind, type, flags (without the
+ * user bits), and size, modified and mode from its details.
+ */
+void		 ferry_brief_entry(const struct ferry_brief_list *l,
+		    const struct ferry_brief *b, struct ferry_entry *out);
+/* True when b passes q's search and filter (ferry_query_match). */
+bool		 ferry_brief_match(const struct ferry_query *q,
+		    const struct ferry_brief_list *l,
+		    const struct ferry_brief *b);
+/*
+ * Sort the entries in the order ferry_query_cmp() gives their entries
+ * (ferry_brief_entry) for a query of order o and desc; a TYPE order sees
+ * no MIME types.  In place, O(n log n), with no allocation: names are
+ * compared 8 folded bytes at a time through `key` (see core/brief.c).
+ */
+void		 ferry_brief_sort(struct ferry_brief_list *l,
+		    enum ferry_order o, bool desc);
+
 #endif

@@ -183,6 +183,21 @@ ferry_backend_list(struct ferry_backend *b, const char *path,
 }
 
 enum ferry_code
+ferry_backend_list_brief(struct ferry_backend *b, const char *path,
+    const struct ferry_query *q, struct ferry_brief_list *out,
+    struct ferry_error *err)
+{
+	struct ferry_query	 dflt;
+
+	if (q == NULL) {
+		ferry_query_init(&dflt);
+		q = &dflt;
+	}
+	BACKEND_CALL(b, path, list_brief, "brief listing",
+	    b->ops->list_brief(b, p, q, out, err));
+}
+
+enum ferry_code
 ferry_backend_path_to_root(struct ferry_backend *b, const char *path,
     struct ferry_entry_list *out, struct ferry_error *err)
 {

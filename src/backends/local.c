@@ -15,6 +15,12 @@
  * on every file of a listing would read every file; the store detects
  * content when a file is put into it.
  *
+ * Brief listings (list_brief, for the browser's big folders): the whole
+ * folder in one struct ferry_brief_list, sorted; with names_only and an
+ * order by name or type, entries whose d_type says folder or regular
+ * file are not stat'ed at all (FERRY_ENTRY_NO_STAT), so a folder of
+ * 1,000,000 files costs a readdir and a sort.
+ *
  * Walks (recursive remove, summary, find) go through directory file
  * descriptors with openat(O_NOFOLLOW) and fstatat(AT_SYMLINK_NOFOLLOW):
  * they never follow a symbolic link, so a link inside the tree can never
@@ -28,6 +34,11 @@
  * name written must pass ferry_name_check(), so a name that came from
  * elsewhere cannot reach outside the chosen directory.
  *
+ * Resumable writes (open_partial) keep their bytes in ".NAME.ferry-part-
+ * XXXXXX" beside the target, named by that base name as token, under an
+ * flock held while open (a second opener gets FERRY_E_BUSY); commit
+ * renames it into place exactly as write does.
+ *
  * An instance holds no state besides the cancel flag; calls block on the
  * disk and run on a worker thread or in the CLI.
  */
@@ -40,6 +51,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/file.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -57,7 +69,8 @@
 #define LOCAL_TEMP_NAME_MAX	200	/* bytes of NAME kept in a temp name */
 
 #define LOCAL_CAPS (FERRY_CAP_WRITE | FERRY_CAP_RANGE | \
-	FERRY_CAP_SERVER_MOVE | FERRY_CAP_EMPTY_FOLDERS | FERRY_CAP_LOCAL_FILES)
+	FERRY_CAP_SERVER_MOVE | FERRY_CAP_EMPTY_FOLDERS | \
+	FERRY_CAP_LOCAL_FILES | FERRY_CAP_RESUME)
 
 struct local_backend {
 	struct ferry_backend	 b;
@@ -117,18 +130,31 @@ static const struct {
 	{ "epub", FERRY_TYPE_DOCUMENT },
 };
 
-/* The type class a file name suggests (".bashrc" has no extension). */
+/*
+ * The type class a file name suggests (".bashrc" has no extension).  It
+ * runs for every entry of a listing: the extension is folded to lower
+ * case once (ASCII: the table's are) and only then compared.
+ */
 static enum ferry_type
 local_type_of(const char *name)
 {
 	const char	*dot;
-	size_t		 i;
+	char		 ext[8];
+	size_t		 i, n;
 
 	dot = strrchr(name, '.');
 	if (dot == NULL || dot == name || dot[1] == '\0')
 		return FERRY_TYPE_OTHER;
+	for (n = 0; dot[1 + n] != '\0'; n++) {
+		if (n + 1 >= sizeof ext)
+			return FERRY_TYPE_OTHER;	/* longer than any */
+		ext[n] = (char)(dot[1 + n] >= 'A' && dot[1 + n] <= 'Z' ?
+		    dot[1 + n] + 32 : dot[1 + n]);
+	}
+	ext[n] = '\0';
 	for (i = 0; i < FERRY_NELEM(local_exts); i++)
-		if (strcasecmp(dot + 1, local_exts[i].ext) == 0)
+		if (local_exts[i].ext[0] == ext[0] &&
+		    strcmp(ext, local_exts[i].ext) == 0)
 			return local_exts[i].type;
 	return FERRY_TYPE_OTHER;
 }
@@ -142,26 +168,20 @@ local_ms(const struct timespec *ts)
 }
 
 /*
- * Fill e from the lstat result lst of name (relative to dirfd) and show it
- * as shown_name; strings go in a.  Links are followed for kind and size.
+ * The kind, flags, size, type, time and mode of e (zeroed first; no
+ * strings) from the lstat result lst of name (relative to dirfd), shown
+ * as shown_name.  Links are followed for kind and size.
  */
 static void
-local_fill(int dirfd, const char *name, const char *shown_name,
-    const struct stat *lst, struct ferry_entry *e, struct ferry_arena *a)
+local_fill_stat(int dirfd, const char *name, const char *shown_name,
+    const struct stat *lst, struct ferry_entry *e)
 {
 	struct stat	 st;
 	const struct stat *use = lst;
-	char		 target[PATH_MAX];
-	ssize_t		 n;
 
 	memset(e, 0, sizeof *e);
-	e->name = ferry_arena_strdup(a, shown_name);
 	if (S_ISLNK(lst->st_mode)) {
 		e->flags |= FERRY_ENTRY_SYMLINK;
-		n = readlinkat(dirfd, name, target, sizeof target - 1);
-		if (n >= 0)
-			e->link_target = ferry_arena_strndup(a, target,
-			    (size_t)n);
 		if (fstatat(dirfd, name, &st, 0) == 0)
 			use = &st;
 		else
@@ -179,6 +199,27 @@ local_fill(int dirfd, const char *name, const char *shown_name,
 	}
 	e->modified = local_ms(&use->st_mtim);
 	e->mode = use->st_mode & 07777;
+}
+
+/*
+ * Fill e from the lstat result lst of name (relative to dirfd) and show it
+ * as shown_name; strings go in a.  Links are followed for kind and size.
+ */
+static void
+local_fill(int dirfd, const char *name, const char *shown_name,
+    const struct stat *lst, struct ferry_entry *e, struct ferry_arena *a)
+{
+	char		 target[PATH_MAX];
+	ssize_t		 n;
+
+	local_fill_stat(dirfd, name, shown_name, lst, e);
+	e->name = ferry_arena_strdup(a, shown_name);
+	if (S_ISLNK(lst->st_mode)) {
+		n = readlinkat(dirfd, name, target, sizeof target - 1);
+		if (n >= 0)
+			e->link_target = ferry_arena_strndup(a, target,
+			    (size_t)n);
+	}
 }
 
 /* Describe the entry at path into *out. */
@@ -370,6 +411,104 @@ out:
 	free(l.v);
 	ferry_arena_done(&l.arena);
 	return result;
+}
+
+/*
+ * Add the directory entry d (in dirfd) to the brief listing l: with
+ * names_only and a d_type that says folder or regular file, from the
+ * name alone (no stat: FERRY_ENTRY_NO_STAT); else stat'ed, with details.
+ * An entry removed meanwhile is left out.
+ */
+static enum ferry_code
+local_brief_add(int dirfd, const struct dirent *d, bool names_only,
+    struct ferry_brief_list *l, const char *path, struct ferry_error *err)
+{
+	struct ferry_entry	 e;
+	struct ferry_brief	*br;
+	struct stat		 st;
+	bool			 quick;
+
+	quick = names_only && (d->d_type == DT_DIR || d->d_type == DT_REG);
+	if (!quick && fstatat(dirfd, d->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+		return FERRY_OK;
+	if ((br = ferry_brief_add(l, d->d_name, strlen(d->d_name))) == NULL)
+		return ferry_error_set(err, FERRY_E_LIMIT, "%s: the names in "
+		    "the folder pass 4 GiB", path);
+	if (quick) {
+		br->flags = FERRY_ENTRY_NO_STAT;
+		if (d->d_type == DT_DIR)
+			br->kind = FERRY_KIND_FOLDER;
+		else {
+			br->kind = FERRY_KIND_ITEM;
+			br->flags |= FERRY_ENTRY_NO_SIZE;
+			br->type = local_type_of(d->d_name);
+		}
+		return FERRY_OK;
+	}
+	local_fill_stat(dirfd, d->d_name, d->d_name, &st, &e);
+	br->kind = e.kind;
+	br->type = e.type;
+	br->flags = e.flags;
+	ferry_brief_set_detail(l, br, e.size, e.modified, e.mode);
+	return FERRY_OK;
+}
+
+/*
+ * The whole folder at path as a brief listing: readdir, a stat only for
+ * the entries whose kind d_type does not give (or for every entry when
+ * the order needs sizes or dates), and one sort in memory.
+ */
+static enum ferry_code
+local_list_brief(struct ferry_backend *b, const char *path,
+    const struct ferry_query *q, struct ferry_brief_list *out,
+    struct ferry_error *err)
+{
+	enum ferry_code	 result = FERRY_OK;
+	struct dirent	*d;
+	DIR		*dir;
+	size_t		 before;
+	bool		 names_only;
+	int		 fd;
+
+	names_only = q->names_only && (q->order == FERRY_ORDER_NAME ||
+	    q->order == FERRY_ORDER_TYPE);
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return ferry_error_errno(err, errno, "%s", path);
+	if ((dir = fdopendir(fd)) == NULL) {
+		close(fd);
+		return ferry_error_errno(err, errno, "%s", path);
+	}
+	for (;;) {
+		errno = 0;
+		if ((d = readdir(dir)) == NULL)
+			break;
+		if (d->d_name[0] == '.' && (d->d_name[1] == '\0' ||
+		    (d->d_name[1] == '.' && d->d_name[2] == '\0')))
+			continue;
+		if (local_cancelled(b)) {
+			result = ferry_error_set(err, FERRY_E_CANCELLED,
+			    "%s: listing cancelled", path);
+			break;
+		}
+		before = out->n;
+		result = local_brief_add(fd, d, names_only, out, path, err);
+		if (result != FERRY_OK)
+			break;
+		if (out->n > before &&
+		    !ferry_brief_match(q, out, &out->v[out->n - 1]))
+			ferry_brief_drop_last(out);
+	}
+	if (result == FERRY_OK && errno != 0)
+		result = ferry_error_errno(err, errno, "%s: reading the "
+		    "folder", path);
+	closedir(dir);
+	if (result != FERRY_OK) {
+		ferry_brief_list_done(out);
+		return result;
+	}
+	ferry_brief_sort(out, q->order, q->desc);
+	return FERRY_OK;
 }
 
 static enum ferry_code
@@ -1106,6 +1245,368 @@ local_write(struct ferry_backend *b, const char *path,
 	return result;
 }
 
+/* -------- resumable writes -------- */
+
+#define LOCAL_PART_TAG	".ferry-part-"
+#define LOCAL_PART_BUF	(1024 * 1024)
+
+struct local_partial {
+	struct ferry_partial	 p;
+	char			*path;		/* the target */
+	char			*tmp;		/* the partial file beside it */
+	char			*token;		/* base name of tmp */
+	int			 fd;
+	enum ferry_exists	 exists;
+	int64_t			 mtime;
+	uint32_t		 mode;
+	EVP_MD_CTX		*md;
+	uint64_t		 hashed;	/* bytes of the file fed to md */
+};
+
+static const struct ferry_partial_ops local_partial_ops;
+
+/* A new partial file ".NAME.ferry-part-XXXXXX" in dir, locked. */
+static int
+local_part_create(const char *dir, const char *name, char **tmp,
+    struct ferry_error *err)
+{
+	static const char	 chars[] = "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+	unsigned char		 rnd[6];
+	char			 suffix[7];
+	size_t			 i;
+	int			 fd, tries;
+
+	for (tries = 0; tries < LOCAL_TEMP_TRIES; tries++) {
+		if (getrandom(rnd, sizeof rnd, 0) != (ssize_t)sizeof rnd) {
+			ferry_error_errno(err, errno, "getrandom");
+			return -1;
+		}
+		for (i = 0; i < sizeof rnd; i++)
+			suffix[i] = chars[rnd[i] % (sizeof chars - 1)];
+		suffix[sizeof rnd] = '\0';
+		*tmp = xasprintf("%s/.%.*s" LOCAL_PART_TAG "%s",
+		    strcmp(dir, "/") == 0 ? "" : dir, LOCAL_TEMP_NAME_MAX,
+		    name, suffix);
+		fd = open(*tmp, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW |
+		    O_CLOEXEC, 0666);
+		if (fd >= 0) {
+			(void)flock(fd, LOCK_EX | LOCK_NB);
+			return fd;
+		}
+		free(*tmp);
+		*tmp = NULL;
+		if (errno != EEXIST) {
+			ferry_error_errno(err, errno, "cannot create a file in "
+			    "%s", dir);
+			return -1;
+		}
+	}
+	ferry_error_set(err, FERRY_E_IO, "cannot find a free temporary name "
+	    "in %s", dir);
+	return -1;
+}
+
+/*
+ * Reopen the partial file `token` of target name in dir.  The token is
+ * only ever a base name of the form this backend makes for that name, so
+ * a journal cannot point a write anywhere else.
+ */
+static int
+local_part_reopen(const char *dir, const char *name, const char *token,
+    char **tmp, struct ferry_error *err)
+{
+	struct stat	 st;
+	char		*want;
+	size_t		 n;
+	int		 fd;
+
+	want = xasprintf(".%.*s" LOCAL_PART_TAG, LOCAL_TEMP_NAME_MAX, name);
+	n = strlen(want);
+	if (strncmp(token, want, n) != 0 || strlen(token) != n + 6 ||
+	    strchr(token, '/') != NULL) {
+		free(want);
+		ferry_error_set(err, FERRY_E_INVALID, "%s: \"%.80s\" is not a "
+		    "partial write of this file", dir, token);
+		return -1;
+	}
+	free(want);
+	*tmp = xasprintf("%s/%s", strcmp(dir, "/") == 0 ? "" : dir, token);
+	fd = open(*tmp, O_RDWR | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		if (fd >= 0) {
+			close(fd);
+			errno = EINVAL;
+		}
+		ferry_error_errno(err, errno == EINVAL || errno == ELOOP ?
+		    ENOENT : errno, "partial write %s", *tmp);
+		free(*tmp);
+		*tmp = NULL;
+		return -1;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+		close(fd);
+		ferry_error_set(err, FERRY_E_BUSY, "partial write %s is being "
+		    "written by another process", *tmp);
+		free(*tmp);
+		*tmp = NULL;
+		return -1;
+	}
+	return fd;
+}
+
+static void
+local_partial_free(struct local_partial *lp, bool keep)
+{
+	if (lp->fd != -1)
+		close(lp->fd);
+	if (!keep && lp->tmp != NULL)
+		(void)unlink(lp->tmp);
+	EVP_MD_CTX_free(lp->md);
+	free(lp->path);
+	free(lp->tmp);
+	free(lp->token);
+	free(lp);
+}
+
+static enum ferry_code
+local_open_partial(struct ferry_backend *b, const char *path,
+    const struct ferry_write_opts *o, const char *token,
+    struct ferry_partial **out, struct ferry_error *err)
+{
+	struct local_partial	*lp;
+	struct stat		 st;
+	enum ferry_code		 result;
+	char			*dir;
+	int			 fd;
+
+	(void)b;
+	*out = NULL;
+	if (strcmp(path, "/") == 0)
+		return ferry_error_set(err, FERRY_E_IS_FOLDER,
+		    "/ is a folder; a file never replaces a folder");
+	result = local_check_name(path, ferry_path_base(path), err);
+	if (result == FERRY_OK)
+		result = local_write_target(path, o, err);
+	if (result != FERRY_OK)
+		return result;
+	dir = ferry_path_parent(path);
+	lp = xcalloc(1, sizeof *lp);
+	lp->fd = token == NULL ?
+	    local_part_create(dir, ferry_path_base(path), &lp->tmp, err) :
+	    local_part_reopen(dir, ferry_path_base(path), token, &lp->tmp,
+	    err);
+	free(dir);
+	if ((fd = lp->fd) < 0) {
+		local_partial_free(lp, true);
+		return err != NULL ? err->code : FERRY_E_IO;
+	}
+	lp->md = EVP_MD_CTX_new();
+	if (lp->md == NULL || EVP_DigestInit_ex(lp->md, EVP_sha256(),
+	    NULL) != 1)
+		ferry_assert_fail("EVP sha256 init", __FILE__, __LINE__);
+	if (fstat(fd, &st) != 0) {
+		result = ferry_error_errno(err, errno, "%s", lp->tmp);
+		local_partial_free(lp, token != NULL);
+		return result;
+	}
+	lp->path = xstrdup(path);
+	lp->token = xstrdup(ferry_path_base(lp->tmp));
+	lp->exists = o->exists;
+	lp->mtime = o->mtime;
+	lp->mode = o->mode;
+	lp->p.ops = &local_partial_ops;
+	lp->p.size = (uint64_t)st.st_size;
+	lp->p.token = lp->token;
+	*out = &lp->p;
+	return FERRY_OK;
+}
+
+/* Feed md the bytes of the file it has not seen (a reopened prefix). */
+static enum ferry_code
+local_partial_catch_up(struct local_partial *lp, struct ferry_error *err)
+{
+	char	*buf;
+	ssize_t	 n;
+	size_t	 want;
+
+	if (lp->hashed >= lp->p.size)
+		return FERRY_OK;
+	buf = xmalloc(LOCAL_PART_BUF);
+	while (lp->hashed < lp->p.size) {
+		want = lp->p.size - lp->hashed < LOCAL_PART_BUF ?
+		    (size_t)(lp->p.size - lp->hashed) : LOCAL_PART_BUF;
+		n = pread(lp->fd, buf, want, (off_t)lp->hashed);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			free(buf);
+			if (n == 0)
+				return ferry_error_set(err, FERRY_E_IO, "%s: "
+				    "shorter than expected", lp->tmp);
+			return ferry_error_errno(err, errno, "%s", lp->tmp);
+		}
+		EVP_DigestUpdate(lp->md, buf, (size_t)n);
+		lp->hashed += (uint64_t)n;
+	}
+	free(buf);
+	return FERRY_OK;
+}
+
+static enum ferry_code
+local_partial_write(struct ferry_partial *p, const void *buf, size_t len,
+    struct ferry_error *err)
+{
+	struct local_partial	*lp = (struct local_partial *)p;
+	const char		*c = buf;
+	enum ferry_code		 result;
+	ssize_t			 n;
+
+	if ((result = local_partial_catch_up(lp, err)) != FERRY_OK)
+		return result;
+	EVP_DigestUpdate(lp->md, buf, len);
+	while (len > 0) {
+		n = pwrite(lp->fd, c, len, (off_t)p->size);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return ferry_error_errno(err, errno, "%s", lp->path);
+		c += n;
+		len -= (size_t)n;
+		p->size += (uint64_t)n;
+		lp->hashed += (uint64_t)n;
+	}
+	return FERRY_OK;
+}
+
+static enum ferry_code
+local_partial_sync(struct ferry_partial *p, struct ferry_error *err)
+{
+	struct local_partial	*lp = (struct local_partial *)p;
+
+	if (fdatasync(lp->fd) != 0)
+		return ferry_error_errno(err, errno, "%s", lp->path);
+	return FERRY_OK;
+}
+
+static enum ferry_code
+local_partial_read(struct ferry_partial *p, uint64_t offset, void *buf,
+    size_t len, size_t *got, struct ferry_error *err)
+{
+	struct local_partial	*lp = (struct local_partial *)p;
+	ssize_t			 n;
+
+	*got = 0;
+	if (offset >= p->size)
+		return FERRY_OK;
+	if (len > p->size - offset)
+		len = (size_t)(p->size - offset);
+	do
+		n = pread(lp->fd, buf, len, (off_t)offset);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return ferry_error_errno(err, errno, "%s", lp->tmp);
+	*got = (size_t)n;
+	return FERRY_OK;
+}
+
+static enum ferry_code
+local_partial_truncate(struct ferry_partial *p, uint64_t len,
+    struct ferry_error *err)
+{
+	struct local_partial	*lp = (struct local_partial *)p;
+
+	if (ftruncate(lp->fd, (off_t)len) != 0)
+		return ferry_error_errno(err, errno, "%s", lp->tmp);
+	p->size = len;
+	if (lp->hashed > len) {
+		EVP_DigestInit_ex(lp->md, EVP_sha256(), NULL);
+		lp->hashed = 0;
+	}
+	return FERRY_OK;
+}
+
+/* Check the content's sha256 against expect (when given). */
+static enum ferry_code
+local_partial_check(struct local_partial *lp, const char *expect,
+    char hex[65], struct ferry_error *err)
+{
+	unsigned char	 md[EVP_MAX_MD_SIZE];
+	unsigned int	 n = 0, i;
+	enum ferry_code	 result;
+
+	if ((result = local_partial_catch_up(lp, err)) != FERRY_OK)
+		return result;
+	EVP_DigestFinal_ex(lp->md, md, &n);
+	for (i = 0; i < n && i < 32; i++)
+		snprintf(hex + 2 * i, 3, "%02x", md[i]);
+	hex[64] = '\0';
+	if (expect != NULL && strcasecmp(hex, expect) != 0)
+		return ferry_error_set(err, FERRY_E_CORRUPT, "%s: the "
+		    "content's sha256 is %s, expected %s; nothing written",
+		    lp->path, hex, expect);
+	return FERRY_OK;
+}
+
+static enum ferry_code
+local_partial_commit(struct ferry_partial *p, const char *expect,
+    struct ferry_entry *out, struct ferry_arena *a, struct ferry_error *err)
+{
+	struct local_partial	*lp = (struct local_partial *)p;
+	struct ferry_write_opts	 o;
+	struct timespec		 ts[2];
+	enum ferry_code		 result;
+	char			 hex[65];
+
+	result = local_partial_check(lp, expect, hex, err);
+	/* Never take setuid/setgid/sticky bits from elsewhere. */
+	if (result == FERRY_OK && lp->mode != 0 &&
+	    fchmod(lp->fd, lp->mode & 0777) != 0)
+		result = ferry_error_errno(err, errno, "%s: setting its mode",
+		    lp->path);
+	if (result == FERRY_OK && lp->mtime > 0) {
+		ts[0].tv_sec = 0;
+		ts[0].tv_nsec = UTIME_OMIT;
+		ts[1].tv_sec = (time_t)(lp->mtime / 1000);
+		ts[1].tv_nsec = (long)(lp->mtime % 1000) * 1000000;
+		if (futimens(lp->fd, ts) != 0)
+			result = ferry_error_errno(err, errno, "%s: setting "
+			    "its modification time", lp->path);
+	}
+	if (result == FERRY_OK && fsync(lp->fd) != 0)
+		result = ferry_error_errno(err, errno, "%s", lp->path);
+	if (close(lp->fd) != 0 && result == FERRY_OK)
+		result = ferry_error_errno(err, errno, "%s", lp->path);
+	lp->fd = -1;
+	memset(&o, 0, sizeof o);
+	o.exists = lp->exists;
+	if (result == FERRY_OK)
+		result = local_commit(lp->tmp, lp->path, &o, err);
+	if (result == FERRY_OK && out != NULL) {
+		result = local_stat_path(lp->path, out, a, err);
+		if (result == FERRY_OK)
+			out->checksum = ferry_arena_strdup(a, hex);
+	}
+	/* committed: the temp name is gone; failed: remove the bytes */
+	local_partial_free(lp, false);
+	return result;
+}
+
+static void
+local_partial_close(struct ferry_partial *p, bool keep)
+{
+	local_partial_free((struct local_partial *)p, keep);
+}
+
+static const struct ferry_partial_ops local_partial_ops = {
+	.write = local_partial_write,
+	.sync = local_partial_sync,
+	.read = local_partial_read,
+	.truncate = local_partial_truncate,
+	.commit = local_partial_commit,
+	.close = local_partial_close,
+};
+
 /* -------- move -------- */
 
 static enum ferry_code
@@ -1287,6 +1788,8 @@ const struct ferry_backend_ops ferry_backend_local_ops = {
 	.summary = local_summary,
 	.find = local_find,
 	.signed_url = NULL,
+	.open_partial = local_open_partial,
+	.list_brief = local_list_brief,
 };
 
 enum ferry_code

@@ -9,6 +9,9 @@
  * configuration are written into the store's settings when they differ,
  * so every process using the store enforces the same limits.
  *
+ * Resumable writes (open_partial) are store-resume.h sessions: their
+ * token is the session's UUID.
+ *
  * Threads: an instance holds one SQLite connection and is used by one
  * thread at a time, like every backend instance.
  */
@@ -22,6 +25,7 @@
 #include "backends/backends.h"
 #include "core/util.h"
 #include "store/store.h"
+#include "store/store-resume.h"
 
 struct backend_store {
 	struct ferry_backend	 b;
@@ -313,13 +317,119 @@ backend_store_find(struct ferry_backend *b, const char *path,
 	    &ctx, err);
 }
 
+/* -------- resumable writes -------- */
+
+struct backend_store_partial {
+	struct ferry_partial	 p;
+	struct store_resume	*r;
+};
+
+static const struct ferry_partial_ops backend_store_partial_ops;
+
+static enum ferry_code
+backend_store_open_partial(struct ferry_backend *b, const char *path,
+    const struct ferry_write_opts *o, const char *token,
+    struct ferry_partial **out, struct ferry_error *err)
+{
+	struct backend_store_partial	*bp;
+	struct store_resume		*r;
+	enum ferry_code			 result;
+	char				 id[STORE_ID_SIZE];
+	const char			*name;
+
+	*out = NULL;
+	result = backend_store_parent(b, path, "written", id, &name, err);
+	if (result != FERRY_OK)
+		return result;
+	result = store_resume_open(backend_store_of(b), id, name, o, token,
+	    &r, err);
+	if (result != FERRY_OK)
+		return result;
+	bp = xcalloc(1, sizeof *bp);
+	bp->p.ops = &backend_store_partial_ops;
+	bp->p.size = store_resume_size(r);
+	bp->p.token = store_resume_token(r);
+	bp->r = r;
+	*out = &bp->p;
+	return FERRY_OK;
+}
+
+static enum ferry_code
+backend_store_partial_write(struct ferry_partial *p, const void *buf,
+    size_t len, struct ferry_error *err)
+{
+	struct backend_store_partial	*bp = (void *)p;
+	enum ferry_code			 result;
+
+	result = store_resume_write(bp->r, buf, len, err);
+	p->size = store_resume_size(bp->r);
+	return result;
+}
+
+static enum ferry_code
+backend_store_partial_sync(struct ferry_partial *p, struct ferry_error *err)
+{
+	return store_resume_sync(((struct backend_store_partial *)p)->r, err);
+}
+
+static enum ferry_code
+backend_store_partial_read(struct ferry_partial *p, uint64_t offset,
+    void *buf, size_t len, size_t *got, struct ferry_error *err)
+{
+	return store_resume_read(((struct backend_store_partial *)p)->r,
+	    offset, buf, len, got, err);
+}
+
+static enum ferry_code
+backend_store_partial_truncate(struct ferry_partial *p, uint64_t len,
+    struct ferry_error *err)
+{
+	struct backend_store_partial	*bp = (void *)p;
+	enum ferry_code			 result;
+
+	result = store_resume_truncate(bp->r, len, err);
+	p->size = store_resume_size(bp->r);
+	return result;
+}
+
+static enum ferry_code
+backend_store_partial_commit(struct ferry_partial *p, const char *expect,
+    struct ferry_entry *out, struct ferry_arena *a, struct ferry_error *err)
+{
+	struct backend_store_partial	*bp = (void *)p;
+	enum ferry_code			 result;
+
+	result = store_resume_commit(bp->r, expect, out, a, err);
+	free(bp);
+	return result;
+}
+
+static void
+backend_store_partial_close(struct ferry_partial *p, bool keep)
+{
+	struct backend_store_partial	*bp = (void *)p;
+
+	store_resume_close(bp->r, keep);
+	free(bp);
+}
+
+static const struct ferry_partial_ops backend_store_partial_ops = {
+	.write = backend_store_partial_write,
+	.sync = backend_store_partial_sync,
+	.read = backend_store_partial_read,
+	.truncate = backend_store_partial_truncate,
+	.commit = backend_store_partial_commit,
+	.close = backend_store_partial_close,
+};
+
 const struct ferry_backend_ops ferry_backend_store_ops = {
 	.name = "store",
 	.caps = FERRY_CAP_WRITE | FERRY_CAP_RANGE | FERRY_CAP_IDS |
 	    FERRY_CAP_DESCRIPTION | FERRY_CAP_METADATA | FERRY_CAP_TAGS |
 	    FERRY_CAP_CHECKSUM | FERRY_CAP_SERVER_COPY |
 	    FERRY_CAP_SERVER_MOVE | FERRY_CAP_PAGING | FERRY_CAP_SUMMARY |
-	    FERRY_CAP_FIND | FERRY_CAP_MIME | FERRY_CAP_EMPTY_FOLDERS,
+	    FERRY_CAP_FIND | FERRY_CAP_MIME | FERRY_CAP_EMPTY_FOLDERS |
+	    FERRY_CAP_RESUME,
 	.close = backend_store_close,
 	.stat = backend_store_stat,
 	.list = backend_store_list,
@@ -334,6 +444,7 @@ const struct ferry_backend_ops ferry_backend_store_ops = {
 	.summary = backend_store_summary,
 	.find = backend_store_find,
 	.signed_url = NULL,
+	.open_partial = backend_store_open_partial,
 };
 
 /* Write the configured (nonzero) limits into the store when they differ. */

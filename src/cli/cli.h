@@ -92,6 +92,13 @@ extern const struct cli_cmd cli_cmd_ls, cli_cmd_tree, cli_cmd_info,
 		    cli_cmd_mv, cli_cmd_rm, cli_cmd_find, cli_cmd_du,
 		    cli_cmd_meta, cli_cmd_gc, cli_cmd_check, cli_cmd_limits;
 extern const struct cli_cmd cli_cmd_zip;	/* cmd-zip.c */
+extern const struct cli_cmd cli_cmd_jobs;	/* cmd-jobs.c */
+
+/*
+ * One line on stderr when the jobs journal holds interrupted jobs
+ * (cmd-jobs.c); never waits on a lock, says nothing with -q.
+ */
+void		 cli_jobs_notice(struct cli *c);
 
 /* -------- cli.c: state, locations, errors, option values -------- */
 

@@ -1,25 +1,26 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * `ferry put`, `get`, `cp` and `mv`: one front end over the copy engine
- * (src/jobs/copy.h), which holds the destination rules, the conflict
- * policy and the verification.  put's sources and get's destination are
- * always local paths ("a:b" is a file there, not a profile).
+ * `ferry put`, `get`, `cp` and `mv`: one front end over the transfer
+ * engine (src/jobs/transfer.h), which holds the destination rules, the
+ * conflict policy, the verification, the concurrency and the journal;
+ * cli-transfer.c draws the progress and reports what happens.  put's
+ * sources and get's destination are always local paths ("a:b" is a file
+ * there, not a profile).
  *
  * Output: nothing on success unless -v; each failed entry on stderr as
- * "ferry: SOURCE: cause"; on a terminal (and without -q) one progress line
- * on stderr, redrawn with \r at most ten times a second and erased at the
- * end.  Issue 4 replaces this with the jobs panel.
+ * "ferry: SOURCE: cause"; a progress line on stderr while it runs (see
+ * cli-transfer.h).  With --on-conflict ask, each conflict is asked on the
+ * terminal, so stdin must be one.
  *
  * SIGINT (unless the shell ignores it for a background job) and SIGTERM
- * cancel the job: the engine stops at the next chunk and the backend
- * removes what it was writing, so no temp file is left behind.  A second
- * signal kills at once.
+ * cancel the job: the engine stops at the next chunk and removes what it
+ * was writing, so no temp file is left behind.  SIGKILL leaves the job in
+ * the journal, and `ferry jobs resume` continues it.
  *
- * Main thread.
+ * Main thread (the engine runs its own).
  */
 #include <getopt.h>
 #include <inttypes.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,11 +30,9 @@
 #include "ferry/error.h"
 
 #include "cli/cli.h"
+#include "cli/cli-transfer.h"
 #include "core/util.h"
-#include "jobs/copy.h"
-
-#define CMD_COPY_REDRAW_NS	100000000ULL	/* 10 redraws a second */
-#define CMD_COPY_NAME_COLS	40
+#include "jobs/transfer.h"
 
 enum cmd_copy_mode {
 	CMD_COPY_CP,
@@ -42,150 +41,15 @@ enum cmd_copy_mode {
 	CMD_COPY_GET,
 };
 
-/*
- * Set by SIGINT/SIGTERM; the engine polls it.  A signal flag is the one
- * kind of mutable state that has to live at file scope.
- */
-static volatile int cmd_copy_cancel;
-
 struct cmd_copy {
 	enum cmd_copy_mode mode;
 	bool		 verbose;
 	bool		 quiet;		/* -q: no progress, no notes */
-	bool		 progress;	/* draw the progress line */
-	bool		 drawn;		/* a progress line is on screen */
-	uint64_t	 start_ns;
-	uint64_t	 last_ns;
-	struct copy_opts o;
+	unsigned	 jobs;		/* --jobs: 0 = the config's */
+	enum copy_conflict conflict;
+	const char	*mime;
 	char		*meta;		/* owned --meta */
 };
-
-static void
-cmd_copy_on_signal(int sig)
-{
-	(void)sig;
-	cmd_copy_cancel = 1;
-}
-
-/* Cancel on SIGTERM, and on SIGINT unless it is ignored. */
-static void
-cmd_copy_signals(void)
-{
-	struct sigaction sa, old;
-
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = cmd_copy_on_signal;
-	sa.sa_flags = SA_RESETHAND;	/* a second signal kills */
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGTERM, &sa, NULL);
-	if (sigaction(SIGINT, NULL, &old) == 0 && old.sa_handler != SIG_IGN)
-		sigaction(SIGINT, &sa, NULL);
-}
-
-/* Erase the progress line before anything else goes to the terminal. */
-static void
-cmd_copy_clear(struct cmd_copy *cc)
-{
-	if (cc->drawn) {
-		fputs("\r\033[K", stderr);
-		fflush(stderr);
-		cc->drawn = false;
-	}
-}
-
-/* The last CMD_COPY_NAME_COLS bytes of s, cut at a character start. */
-static const char *
-cmd_copy_tail(const char *s)
-{
-	size_t	 n = strlen(s);
-	const char *p;
-
-	if (n <= CMD_COPY_NAME_COLS)
-		return s;
-	p = s + n - CMD_COPY_NAME_COLS;
-	while (*p != '\0' && ((unsigned char)*p & 0xC0) == 0x80)
-		p++;
-	return p;
-}
-
-static enum ferry_code
-cmd_copy_progress(const struct copy_progress *p, void *ud)
-{
-	struct cmd_copy	*cc = ud;
-	uint64_t	 now = ferry_mono_ns();
-	double		 secs;
-	char		 done[32], total[32], rate[32], pct[8], *name;
-
-	if (!cc->progress || now - cc->last_ns < CMD_COPY_REDRAW_NS)
-		return FERRY_OK;
-	cc->last_ns = now;
-	secs = (double)(now - cc->start_ns) / 1e9;
-	cli_size_long(done, sizeof done, p->item_done);
-	pct[0] = '\0';
-	if (p->item_total_known) {
-		cli_size_long(total, sizeof total, p->item_total);
-		if (p->item_total != 0)
-			snprintf(pct, sizeof pct, "%3u%%  ", (unsigned)
-			    (p->item_done * 100 / p->item_total));
-	} else
-		snprintf(total, sizeof total, "?");
-	cli_size_long(rate, sizeof rate, secs > 0 ?
-	    (uint64_t)((double)p->bytes_done / secs) : 0);
-	name = cli_escape(p->name);
-	fprintf(stderr, "\r%s%s  %s%s / %s  %s/s\033[K",
-	    cmd_copy_tail(name) != name ? "..." : "", cmd_copy_tail(name),
-	    pct, done, total, rate);
-	free(name);
-	fflush(stderr);
-	cc->drawn = true;
-	return FERRY_OK;
-}
-
-static void
-cmd_copy_result(const struct copy_result *r, void *ud)
-{
-	struct cmd_copy	*cc = ud;
-	struct ferry_error err;
-
-	switch (r->status) {
-	case COPY_DONE:
-		if (!cc->verbose)
-			break;
-		cmd_copy_clear(cc);
-		cli_put(stdout, r->src);
-		fputs(" -> ", stdout);
-		cli_put(stdout, r->dst);
-		fputs(r->server_side ? " (server-side)\n" : "\n", stdout);
-		fflush(stdout);
-		break;
-	case COPY_SKIPPED:
-		if (r->err.code != FERRY_E_EXISTS && !cc->quiet) {
-			/* not asked for: always say so */
-			cmd_copy_clear(cc);
-			cli_errorf(r->src, "skipped: %s", r->err.msg);
-		} else if (cc->verbose) {
-			cmd_copy_clear(cc);
-			fputs("skipped ", stdout);
-			cli_put(stdout, r->src);
-			fputs(": ", stdout);
-			cli_put(stdout, r->err.msg);
-			fputc('\n', stdout);
-		}
-		break;
-	case COPY_FAILED:
-		cmd_copy_clear(cc);
-		if (r->err.code == FERRY_E_CANCELLED)
-			break;	/* said once at the end */
-		err = r->err;
-		if (err.code == FERRY_E_EXISTS &&
-		    strstr(err.msg, "renamed copies") == NULL)
-			snprintf(err.msg + strlen(err.msg),
-			    sizeof err.msg - strlen(err.msg),
-			    "; use --on-conflict overwrite, skip or rename");
-		cli_error(r->src, &err);
-		break;
-	}
-}
 
 /* Refuse --meta/--mime when the destination cannot keep them. */
 static bool
@@ -193,10 +57,9 @@ cmd_copy_dest_ok(const struct cmd_copy *cc, const struct cli_loc *d)
 {
 	const char	*what = NULL;
 
-	if (cc->o.metadata != NULL &&
-	    !ferry_backend_has(d->b, FERRY_CAP_METADATA))
+	if (cc->meta != NULL && !ferry_backend_has(d->b, FERRY_CAP_METADATA))
 		what = "metadata (--meta)";
-	else if (cc->o.mime != NULL && !ferry_backend_has(d->b, FERRY_CAP_MIME))
+	else if (cc->mime != NULL && !ferry_backend_has(d->b, FERRY_CAP_MIME))
 		what = "MIME types (--mime)";
 	if (what == NULL)
 		return true;
@@ -234,15 +97,70 @@ cmd_copy_dest_folder(const struct cli_loc *d)
 	return result == FERRY_OK && e.kind == FERRY_KIND_FOLDER;
 }
 
+static enum transfer_kind
+cmd_copy_kind(enum cmd_copy_mode mode)
+{
+	switch (mode) {
+	case CMD_COPY_MV:
+		return TRANSFER_MOVE;
+	case CMD_COPY_PUT:
+		return TRANSFER_UPLOAD;
+	case CMD_COPY_GET:
+		return TRANSFER_DOWNLOAD;
+	default:
+		return TRANSFER_COPY;
+	}
+}
+
+/* Submit the job of the opened operands and wait for it. */
+static int
+cmd_copy_job(struct cli *c, struct cmd_copy *cc, struct cli_loc *ls,
+    int nsrcs, struct cli_loc *dl)
+{
+	struct ferry_location	*srcs;
+	struct transfer_spec	 spec;
+	struct ferry_error	 err;
+	struct cli_run		 run;
+	uint64_t		 id;
+	int			 i, n = 0, status;
+
+	srcs = xcalloc((size_t)nsrcs, sizeof *srcs);
+	for (i = 0; i < nsrcs; i++)
+		if (ls[i].b != NULL)
+			srcs[n++] = ls[i].loc;
+	memset(&spec, 0, sizeof spec);
+	spec.kind = cmd_copy_kind(cc->mode);
+	spec.srcs = srcs;
+	spec.nsrcs = (size_t)n;
+	spec.dst = &dl->loc;
+	spec.conflict = cc->conflict;
+	spec.mime = cc->mime;
+	spec.metadata = cc->meta;
+	memset(&run, 0, sizeof run);
+	run.verbose = cc->verbose;
+	run.quiet = cc->quiet;
+	if ((status = cli_run_start(c, &run, cc->jobs)) != CLI_OK) {
+		free(srcs);
+		return status;
+	}
+	if (transfer_submit(run.t, &spec, &id, &err) != FERRY_OK) {
+		cli_error(dl->where, &err);
+		status = CLI_FAILED;
+	} else {
+		cli_run_add(&run, id);
+		status = cli_run_wait(&run);
+	}
+	cli_run_done(&run);
+	free(srcs);
+	return status;
+}
+
 /* Open the operands, run the job, report. */
 static int
 cmd_copy_run(struct cli *c, struct cmd_copy *cc, char **srcs, int nsrcs,
     const char *dst)
 {
 	struct cli_loc	*ls, dl;
-	struct copy_job	*job;
-	struct ferry_error err;
-	enum ferry_code	 result;
 	int		 i, nopen = 0, status = CLI_OK;
 
 	if (cli_open(c, dst, cc->mode == CMD_COPY_GET ? CLI_OPEN_LOCAL : 0,
@@ -253,33 +171,16 @@ cmd_copy_run(struct cli *c, struct cmd_copy *cc, char **srcs, int nsrcs,
 		return CLI_FAILED;
 	}
 	ls = xcalloc((size_t)nsrcs, sizeof *ls);
-	job = copy_job_new(&cc->o);
 	for (i = 0; i < nsrcs; i++) {
 		if (cli_open(c, srcs[i], cc->mode == CMD_COPY_PUT ?
 		    CLI_OPEN_LOCAL : 0, &ls[i]) != FERRY_OK) {
 			status = CLI_FAILED;
 			continue;
 		}
-		copy_job_add(job, ls[i].b, ls[i].path);
 		nopen++;
 	}
-	copy_job_set_dest(job, dl.b, dl.path);
-	cc->start_ns = cc->last_ns = ferry_mono_ns();
-	cmd_copy_signals();
-	if (nopen > 0) {
-		result = copy_job_run(job, &err);
-		cmd_copy_clear(cc);
-		if (result != FERRY_OK) {
-			status = CLI_FAILED;
-			/* entry failures were reported one by one */
-			if (result == FERRY_E_CANCELLED)
-				cli_errorf(NULL, "cancelled after %" PRIu64
-				    " items", copy_job_stats(job)->items);
-			else if (copy_job_stats(job)->failed == 0)
-				cli_error(dl.where, &err);
-		}
-	}
-	copy_job_free(job);
+	if (nopen > 0 && cmd_copy_job(c, cc, ls, nsrcs, &dl) != CLI_OK)
+		status = CLI_FAILED;
 	for (i = 0; i < nsrcs; i++)
 		cli_loc_done(&ls[i]);
 	free(ls);
@@ -289,6 +190,7 @@ cmd_copy_run(struct cli *c, struct cmd_copy *cc, char **srcs, int nsrcs,
 
 static const struct option cmd_copy_longopts[] = {
 	{ "on-conflict", required_argument, NULL, 'c' },
+	{ "jobs", required_argument, NULL, 'j' },
 	{ "recursive", no_argument, NULL, 'r' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "quiet", no_argument, NULL, 'q' },
@@ -298,23 +200,54 @@ static const struct option cmd_copy_longopts[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
+/* --on-conflict P */
+static int
+cmd_copy_conflict(struct cli *c, struct cmd_copy *cc, const char *arg)
+{
+	int	 policy = copy_conflict_from_name(arg);
+
+	if (policy < 0)
+		return cli_usage(c, "--on-conflict: unknown policy '%s' (use "
+		    "fail, overwrite, skip, rename or ask)", arg);
+	if (policy == COPY_CONFLICT_ASK && !isatty(STDIN_FILENO))
+		return cli_usage(c, "--on-conflict ask needs a terminal on "
+		    "stdin to ask on; use overwrite, skip or rename");
+	cc->conflict = (enum copy_conflict)policy;
+	return CLI_OK;
+}
+
+/* --jobs N */
+static int
+cmd_copy_jobs(struct cli *c, struct cmd_copy *cc, const char *arg)
+{
+	uint64_t	 n;
+
+	if (cli_parse_uint(c, "--jobs", arg, false, &n) != 0)
+		return CLI_USAGE;
+	if (n < 1 || n > TRANSFER_CONCURRENCY_MAX)
+		return cli_usage(c, "--jobs: %s is out of range (1 to %d)",
+		    arg, TRANSFER_CONCURRENCY_MAX);
+	cc->jobs = (unsigned)n;
+	return CLI_OK;
+}
+
 /* Parse options into *cc; CLI_OK, CLI_USAGE, or -1 after --help. */
 static int
 cmd_copy_parse(struct cli *c, struct cmd_copy *cc, int argc, char **argv)
 {
-	int	opt, policy;
+	int	opt;
 	bool	quiet = c->quiet;
 
-	while ((opt = getopt_long(argc, argv, ":c:rRvqm:M:",
+	while ((opt = getopt_long(argc, argv, ":c:j:rRvqm:M:",
 	    cmd_copy_longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'c':
-			policy = copy_conflict_from_name(optarg);
-			if (policy < 0)
-				return cli_usage(c, "--on-conflict: unknown "
-				    "policy '%s' (use fail, overwrite, skip "
-				    "or rename)", optarg);
-			cc->o.conflict = (enum copy_conflict)policy;
+			if (cmd_copy_conflict(c, cc, optarg) != CLI_OK)
+				return CLI_USAGE;
+			break;
+		case 'j':
+			if (cmd_copy_jobs(c, cc, optarg) != CLI_OK)
+				return CLI_USAGE;
 			break;
 		case 'r':
 		case 'R':
@@ -327,15 +260,15 @@ cmd_copy_parse(struct cli *c, struct cmd_copy *cc, int argc, char **argv)
 			break;
 		case 'm':
 			free(cc->meta);
+			cc->meta = NULL;
 			if (cli_parse_meta(c, "--meta", optarg, &cc->meta) != 0)
 				return CLI_USAGE;
-			cc->o.metadata = cc->meta;
 			break;
 		case 'M':
 			if (strchr(optarg, '/') == NULL || optarg[0] == '/')
 				return cli_usage(c, "--mime: '%s' is not a "
 				    "MIME type like text/plain", optarg);
-			cc->o.mime = optarg;
+			cc->mime = optarg;
 			break;
 		case CLI_OPT_HELP:
 			cli_help(c->cmd, stdout);
@@ -345,7 +278,6 @@ cmd_copy_parse(struct cli *c, struct cmd_copy *cc, int argc, char **argv)
 		}
 	}
 	cc->quiet = quiet;
-	cc->progress = !quiet && isatty(STDERR_FILENO);
 	return CLI_OK;
 }
 
@@ -356,13 +288,9 @@ cmd_copy_exec(struct cli *c, int argc, char **argv, enum cmd_copy_mode mode)
 	const char	*dst;
 	int		 status, n;
 
+	cli_run_signals();
 	memset(&cc, 0, sizeof cc);
 	cc.mode = mode;
-	cc.o.move = mode == CMD_COPY_MV;
-	cc.o.progress = cmd_copy_progress;
-	cc.o.result = cmd_copy_result;
-	cc.o.ud = &cc;
-	cc.o.cancel = &cmd_copy_cancel;
 	status = cmd_copy_parse(c, &cc, argc, argv);
 	if (status != CLI_OK) {
 		free(cc.meta);
@@ -411,14 +339,17 @@ cmd_get_exec(struct cli *c, int argc, char **argv)
 #define CMD_COPY_OPTIONS \
 	"Options:\n" \
 	"      --on-conflict P  when the target name exists: fail (default),\n" \
-	"                       overwrite, skip, or rename (\"a (1).txt\")\n" \
+	"                       overwrite, skip, rename (\"a (1).txt\"), or\n" \
+	"                       ask (on the terminal, each time or for all)\n" \
+	"  -j, --jobs N         move up to N items at once (default: [jobs]\n" \
+	"                       concurrency in the config, else 4)\n" \
 	"      --meta JSON      client metadata (a JSON object) for every\n" \
 	"                       item written\n" \
 	"      --mime TYPE      MIME type for every item written (wins over\n" \
 	"                       detection from the content)\n" \
 	"  -v, --verbose        print each entry copied\n" \
-	"  -q, --quiet          no progress line, no notes about skipped\n" \
-	"                       links and devices\n" \
+	"  -q, --quiet          no progress, no notes about skipped links\n" \
+	"                       and devices\n" \
 	"  -r, -R, --recursive  accepted; folders always copy recursively\n"
 
 #define CMD_COPY_RULES \
@@ -430,7 +361,10 @@ cmd_get_exec(struct cli *c, int argc, char **argv)
 	"existing folder.  A folder onto an existing folder merges into it\n" \
 	"(with skip, an interrupted copy resumes).  A folder is never copied\n" \
 	"into itself.  A DEST ending in '/' must be an existing folder.\n" \
-	"Copies are verified with sha256.\n" \
+	"Copies are verified with sha256.  Large files are written\n" \
+	"resumably: if ferry is killed, 'ferry jobs resume' continues them\n" \
+	"from where they stopped.  Progress goes to stderr: a bar on a\n" \
+	"terminal, a plain line every few seconds otherwise.\n" \
 	"\n"
 
 const struct cli_cmd cli_cmd_cp = {

@@ -27,6 +27,7 @@ static const struct cli_cmd *const main_cmds[] = {
 	&cli_cmd_du, &cli_cmd_mkdir, &cli_cmd_put, &cli_cmd_get,
 	&cli_cmd_cp, &cli_cmd_mv, &cli_cmd_rm, &cli_cmd_meta,
 	&cli_cmd_gc, &cli_cmd_check, &cli_cmd_limits, &cli_cmd_zip,
+	&cli_cmd_jobs,
 };
 
 static const struct cli_cmd *
@@ -215,6 +216,8 @@ main(int argc, char **argv)
 	if (cmd == NULL)
 		return cli_usage(&c, "unknown command '%s'", cargv[0]);
 	c.cmd = cmd;
+	if (cmd != &cli_cmd_jobs)
+		cli_jobs_notice(&c);
 	optind = 0;	/* glibc: full reinitialisation for the command */
 	status = cmd->exec(&c, cargc, cargv);
 	cli_done(&c);

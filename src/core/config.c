@@ -174,12 +174,40 @@ config_parse_bool(const char *v, bool *out)
 	return false;
 }
 
+/* Keep section.key = value for ferry_config_get(). */
+static void
+config_extra(struct config_parse *cp, const char *section, const char *key,
+    char *value)
+{
+	struct ferry_config_kv	*kv;
+
+	kv = xcalloc(1, sizeof *kv);
+	kv->section = xstrdup(section);
+	kv->key = xstrdup(key);
+	kv->value = value;
+	*cp->extra_tail = kv;
+	cp->extra_tail = &kv->next;
+}
+
 /* [ferry] keys. */
 static int
 config_ferry_key(struct config_parse *cp, const char *name,
     const char *value)
 {
-	if (strcmp(name, "store") == 0) {
+	char	*v;
+	bool	 on;
+
+	if (strcmp(name, "mouse") == 0) {
+		/* The browser reads it with ferry_config_get(): "on"/"off". */
+		v = config_value(value);
+		if (!config_parse_bool(v, &on)) {
+			free(v);
+			return config_fail(cp, "mouse: '%s' is not on or off",
+			    value);
+		}
+		free(v);
+		config_extra(cp, "ferry", name, xstrdup(on ? "on" : "off"));
+	} else if (strcmp(name, "store") == 0) {
 		if (value[0] == '\0')
 			return config_fail(cp, "store: empty path");
 		config_set(&cp->store, value);
@@ -189,7 +217,7 @@ config_ferry_key(struct config_parse *cp, const char *name,
 		config_set(&cp->cfg->theme, value);
 	} else
 		return config_fail(cp, "unknown key '%s' in [ferry] (known: "
-		    "store, theme)", name);
+		    "store, theme, mouse)", name);
 	return 1;
 }
 
@@ -303,7 +331,6 @@ config_handler(void *user, const char *section, const char *name,
     const char *value)
 {
 	struct config_parse	*cp = user;
-	struct ferry_config_kv	*kv;
 	const char		*pname;
 
 	if (cp->code != FERRY_OK)
@@ -320,12 +347,7 @@ config_handler(void *user, const char *section, const char *name,
 		pname += strspn(pname, " \t");
 		return config_profile_key(cp, pname, name, value);
 	}
-	kv = xcalloc(1, sizeof *kv);
-	kv->section = xstrdup(section);
-	kv->key = xstrdup(name);
-	kv->value = config_value(value);
-	*cp->extra_tail = kv;
-	cp->extra_tail = &kv->next;
+	config_extra(cp, section, name, config_value(value));
 	return 1;
 }
 

@@ -28,6 +28,7 @@
 #include <strings.h>
 
 #include "ferry/entry.h"
+#include "core/query-int.h"
 #include "core/util.h"
 
 #define QUERY_CURSOR_MAGIC0	'F'
@@ -90,7 +91,7 @@ ferry_order_from_name(const char *name)
  * not start a valid sequence becomes 0x110000 + byte, above every code
  * point, so that the mapping stays a function of the bytes.
  */
-static uint32_t
+uint32_t
 query_next(const unsigned char **sp)
 {
 	const unsigned char	*s = *sp;
@@ -155,14 +156,34 @@ ferry_fold_cp(uint32_t c)
 	return c;
 }
 
-/* Compare two names folded, then by bytes. */
-static int
+/*
+ * Compare two names folded, then by bytes.  ASCII is folded in place, a
+ * byte at a time; from the first byte above 0x7f on (a code point
+ * boundary in both names, as everything before it was ASCII) the names
+ * are decoded.
+ */
+int
 query_name_cmp(const char *a, const char *b)
 {
 	const unsigned char	*pa = (const unsigned char *)a;
 	const unsigned char	*pb = (const unsigned char *)b;
 	uint32_t		 ca, cb;
 
+	for (;;) {
+		ca = *pa;
+		cb = *pb;
+		if ((ca | cb) >= 0x80)
+			break;
+		if (ca != cb) {
+			ca = ca - 'A' < 26u ? ca + 32 : ca;
+			cb = cb - 'A' < 26u ? cb + 32 : cb;
+			if (ca != cb)
+				return ca < cb ? -1 : 1;
+		} else if (ca == '\0')
+			return strcmp(a, b);
+		pa++;
+		pb++;
+	}
 	while (*pa != '\0' && *pb != '\0') {
 		ca = ferry_fold_cp(query_next(&pa));
 		cb = ferry_fold_cp(query_next(&pb));

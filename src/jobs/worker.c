@@ -64,7 +64,7 @@ worker_is_read(enum worker_op op)
 {
 	return op == WORKER_LIST || op == WORKER_STAT ||
 	    op == WORKER_PATH_TO_ROOT || op == WORKER_SUMMARY ||
-	    op == WORKER_READ || op == WORKER_SEARCH;
+	    op == WORKER_READ || op == WORKER_SEARCH || op == WORKER_STATS;
 }
 
 /* True when r's results are no longer wanted.  Called under w->lock. */
@@ -110,6 +110,8 @@ worker_op_name(enum worker_op op)
 		return "read";
 	case WORKER_SEARCH:
 		return "search";
+	case WORKER_STATS:
+		return "stats";
 	}
 	return "?";
 }
@@ -137,8 +139,13 @@ worker_req_new(enum worker_op op, int pane, uint64_t gen,
 void
 worker_req_free(struct worker_req *r)
 {
+	size_t	 i;
+
 	if (r == NULL)
 		return;
+	for (i = 0; i < r->nnames; i++)
+		free(r->names[i]);
+	free(r->names);
 	free(r->profile);
 	free(r->authority);
 	free(r->text);
@@ -166,6 +173,7 @@ worker_event_new(enum worker_ev_type type, const struct worker_req *r)
 	ev->found = -1;
 	ferry_error_clear(&ev->err);
 	ferry_page_init(&ev->page);
+	ferry_brief_list_init(&ev->brief);
 	ferry_entry_list_init(&ev->list);
 	ferry_arena_init(&ev->arena);
 	return ev;
@@ -179,6 +187,7 @@ worker_event_free(struct worker_event *ev)
 	free(ev->path);
 	free(ev->name);
 	ferry_page_done(&ev->page);
+	ferry_brief_list_done(&ev->brief);
 	ferry_entry_list_done(&ev->list);
 	ferry_arena_done(&ev->arena);
 	free(ev->data);
@@ -252,6 +261,9 @@ worker_post_error(struct worker *w, const struct worker_req *r,
 		break;
 	case WORKER_SEARCH:
 		type = WORKER_EV_FOUND;
+		break;
+	case WORKER_STATS:
+		type = WORKER_EV_STATS;
 		break;
 	default:
 		type = WORKER_EV_DONE;
@@ -366,6 +378,35 @@ worker_run_path(struct worker *w, struct worker_req *r,
 }
 
 /*
+ * A brief listing (WORKER_F_BRIEF): the whole folder in one PAGE event
+ * whose `brief` holds it, names first when the order allows.
+ */
+static void
+worker_run_brief(struct worker *w, struct worker_req *r,
+    struct ferry_backend *b, struct ferry_query *q)
+{
+	struct worker_event *ev;
+
+	ev = worker_event_new(WORKER_EV_PAGE, r);
+	q->names_only = q->order == FERRY_ORDER_NAME ||
+	    q->order == FERRY_ORDER_TYPE;
+	if (w->opts.page_delay_ms != 0)
+		worker_nap(r, w->opts.page_delay_ms);
+	if (worker_cancelled(r))
+		ev->code = ferry_error_set(&ev->err, FERRY_E_CANCELLED,
+		    "%s: listing cancelled", r->text);
+	else
+		ev->code = ferry_backend_list_brief(b, r->path, q, &ev->brief,
+		    &ev->err);
+	if (ev->code == FERRY_OK) {
+		ev->page.total = ev->brief.n;
+		ev->page.total_known = true;
+	}
+	ev->last = true;
+	worker_post(w, r, ev);
+}
+
+/*
  * A listing: one event per page, as each arrives, the last one with
  * `last` set (and the code of a failure or cancellation).
  */
@@ -386,6 +427,11 @@ worker_run_list(struct worker *w, struct worker_req *r,
 	q.filter = r->filter;
 	q.order = r->order;
 	q.desc = r->desc;
+	if ((r->flags & WORKER_F_BRIEF) && b->ops->list_brief != NULL &&
+	    !w->opts.page_all && r->page_size == 0) {
+		worker_run_brief(w, r, b, &q);
+		return;
+	}
 	if (r->page_size != 0)
 		q.limit = r->page_size;
 	else if (w->opts.page_all || ferry_backend_has(b, FERRY_CAP_PAGING))
@@ -423,6 +469,50 @@ worker_run_list(struct worker *w, struct worker_req *r,
 			break;
 	}
 	free(cursor);
+}
+
+/*
+ * STATS: each name in the folder r->path, in order, into the event's
+ * list; a name that cannot be stat'ed gets an entry of kind 0.  Stops
+ * with FERRY_E_CANCELLED when asked to (the entries so far are kept).
+ */
+static void
+worker_run_stats(struct worker *w, struct worker_req *r,
+    struct ferry_backend *b)
+{
+	struct worker_event *ev;
+	struct ferry_entry e, none;
+	struct ferry_arena a;
+	struct ferry_error err;
+	char		*path;
+	size_t		 i;
+
+	ev = worker_event_new(WORKER_EV_STATS, r);
+	ev->last = true;
+	ferry_arena_init(&a);
+	/* Tests: details that come late, like a slow backend's. */
+	if (w->opts.page_delay_ms != 0)
+		worker_nap(r, w->opts.page_delay_ms);
+	for (i = 0; i < r->nnames; i++) {
+		if (worker_cancelled(r)) {
+			ev->code = ferry_error_set(&ev->err,
+			    FERRY_E_CANCELLED, "%s: stat cancelled", r->text);
+			break;
+		}
+		path = ferry_path_join(r->path, r->names[i]);
+		if (ferry_backend_stat(b, path, &e, &a, &err) == FERRY_OK) {
+			e.name = r->names[i];	/* as asked, not as found */
+			ferry_entry_list_push(&ev->list, &e);
+		} else {
+			memset(&none, 0, sizeof none);
+			none.name = r->names[i];
+			ferry_entry_list_push(&ev->list, &none);
+		}
+		free(path);
+		/* Each stat's strings are copied out: start the arena again. */
+		ferry_arena_done(&a);
+	}
+	worker_post(w, r, ev);
 }
 
 /* SUMMARY: the totals of the subtree, in one event. */
@@ -624,6 +714,9 @@ worker_run(struct worker_thread *t, struct worker_req *r)
 		break;
 	case WORKER_SEARCH:
 		worker_run_search(w, r, b);
+		break;
+	case WORKER_STATS:
+		worker_run_stats(w, r, b);
 		break;
 	default:
 		worker_run_mutation(w, r, b);

@@ -30,11 +30,14 @@
  * it between pages and the backend sees it through ferry_backend.cancel.
  * A cancelled listing ends with an event whose code is FERRY_E_CANCELLED.
  *
- * Reads for the viewer and the info view.  SUMMARY, READ and SEARCH are
- * reads like LIST and STAT: dropped when their pane moves on, and one at
- * a time per pane.  A SEARCH reads the item in windows (jobs/search.h),
- * checks the cancel flag after each, posts PROGRESS events (at most one
- * every WORKER_PROGRESS_MS) and ends with one FOUND event.
+ * Reads for the viewer and the info view.  SUMMARY, READ, SEARCH and
+ * STATS are reads like LIST and STAT: dropped when their pane moves on,
+ * and one at a time per pane.  A SEARCH reads the item in windows
+ * (jobs/search.h), checks the cancel flag after each, posts PROGRESS
+ * events (at most one every WORKER_PROGRESS_MS) and ends with one FOUND
+ * event.  A STATS (the details of the rows a pane shows) stats each of
+ * its names in turn, checking the cancel flag between them, and posts
+ * one STATS event.
  *
  * Fairness.  A read for a pane does not start while another read for the
  * same pane still runs (say, stuck in a locked store): it waits in the
@@ -76,6 +79,7 @@ enum worker_op {
 	WORKER_SUMMARY = 7,	/* totals of the subtree at path */
 	WORKER_READ = 8,	/* bytes [offset, offset + length) of path */
 	WORKER_SEARCH = 9,	/* find `search` in the item at path */
+	WORKER_STATS = 10,	/* the entries `names` in the folder path */
 };
 
 #define WORKER_READ_MAX		(16u * 1024 * 1024)	/* READ: bytes */
@@ -87,6 +91,8 @@ enum worker_op {
 #define WORKER_F_SUMMARY	0x04u	/* REMOVE: on NOT_EMPTY, add summary */
 #define WORKER_F_BACKWARD	0x08u	/* SEARCH: the last match before */
 #define WORKER_F_ICASE		0x10u	/* SEARCH: ASCII letters, any case */
+#define WORKER_F_BRIEF		0x20u	/* LIST: one brief listing, names
+					   first, where the backend can */
 
 /*
  * A request.  The caller fills the public part (worker_req_new does most)
@@ -116,6 +122,8 @@ struct worker_req {
 	uint64_t	 offset;	/* READ: first byte; SEARCH: from */
 	uint64_t	 length;	/* READ: bytes (<= WORKER_READ_MAX);
 					   SEARCH: the item's size */
+	char		**names;	/* STATS: names in path (owned) */
+	size_t		 nnames;
 
 	/* The worker's part. */
 	uint64_t	 id;
@@ -132,13 +140,15 @@ enum worker_ev_type {
 	WORKER_EV_DATA = 6,	/* READ: `data` of `data_len` at `offset` */
 	WORKER_EV_PROGRESS = 7,	/* SEARCH: `done` of `total` bytes so far */
 	WORKER_EV_FOUND = 8,	/* SEARCH ended: `found` or -1 */
+	WORKER_EV_STATS = 9,	/* STATS: `list`, one entry per name, in
+				   order; kind 0 for a name that failed */
 };
 
 /*
  * An event.  The UI owns it after worker_take() and frees it with
- * worker_event_free(); it may steal `page` or `list` first (then it must
- * re-init them, e.g. with ferry_page_init), or `data` (then set it to
- * NULL).
+ * worker_event_free(); it may steal `page`, `brief` or `list` first (then
+ * it must re-init them, e.g. with ferry_page_init), or `data` (then set
+ * it to NULL).
  */
 struct worker_event {
 	enum worker_ev_type type;
@@ -155,6 +165,9 @@ struct worker_event {
 	bool		 last;		/* PAGE: no more events for this list */
 	uint64_t	 seq;		/* PAGE: 0 for the first page */
 	struct ferry_page page;		/* PAGE */
+	struct ferry_brief_list brief;	/* PAGE of a WORKER_F_BRIEF list
+					   the backend listed briefly: the
+					   whole folder, `last` set */
 	struct ferry_entry_list list;	/* PATH: root first */
 	struct ferry_entry entry;	/* STAT, MKDIR: strings in arena */
 	struct ferry_arena arena;
@@ -174,13 +187,19 @@ struct worker_event {
 /*
  * Pool options.  Listings are paged (page_size entries per event) on
  * backends with FERRY_CAP_PAGING; the others are asked for everything at
- * once (local folders: one readdir and one sort), unless page_all.
+ * once (local folders: one readdir and one sort), unless page_all.  A
+ * LIST with WORKER_F_BRIEF, on a backend that has list_brief and when
+ * neither page_all nor the request's page_size asks for pages, comes as
+ * one brief listing; ordered by name or type it has names and kinds
+ * only where the backend can tell them without a stat, and the UI asks
+ * for the details of the rows it shows with a STATS request.
  */
 struct worker_opts {
 	int		 threads;	/* 0 = 2 */
 	uint32_t	 page_size;	/* 0 = FERRY_PAGE_MAX */
 	bool		 page_all;	/* page every backend (tests) */
-	uint32_t	 page_delay_ms;	/* tests: sleep before each page */
+	uint32_t	 page_delay_ms;	/* tests: sleep before each page
+					   and each STATS */
 	uint32_t	 stop_grace_ms;	/* worker_free: 0 = wait for all */
 };
 

@@ -197,6 +197,7 @@ dialog_new(enum dialog_kind kind, int action, const char *title,
 	d->title = xstrdup(title);
 	d->text = xstrdup(text);
 	line_init(&d->input, NULL);
+	d->ok_y = d->no_y = d->rows_y = -1;
 	return d;
 }
 
@@ -231,6 +232,20 @@ dialog_text(int action, const char *title, const char *const *lines,
 	d = dialog_new(DIALOG_TEXT, action, title, "");
 	d->lines = lines;
 	d->nlines = n;
+	d->body = 1;
+	return d;
+}
+
+struct dialog *
+dialog_list(int action, const char *title, const char *const *lines,
+    size_t n, const char *hint)
+{
+	struct dialog	*d;
+
+	d = dialog_new(DIALOG_LIST, action, title, "");
+	d->lines = lines;
+	d->nlines = n;
+	d->detail = xstrdup(hint);
 	d->body = 1;
 	return d;
 }
@@ -281,11 +296,54 @@ dialog_text_key(struct dialog *d, bool fkey, wint_t ch)
 	return DIALOG_OPEN;
 }
 
+/* Keep the pick in the list and on screen. */
+static void
+dialog_list_fix(struct dialog *d)
+{
+	size_t	 body = d->body > 0 ? (size_t)d->body : 1;
+
+	if (d->sel >= d->nlines)
+		d->sel = d->nlines > 0 ? d->nlines - 1 : 0;
+	if (d->scroll > d->sel)
+		d->scroll = d->sel;
+	if (d->sel >= d->scroll + body)
+		d->scroll = d->sel - body + 1;
+}
+
+static enum dialog_answer
+dialog_list_key(struct dialog *d, bool fkey, wint_t ch)
+{
+	size_t	 page = d->body > 1 ? (size_t)d->body - 1 : 1;
+
+	if ((fkey && ch == KEY_UP) || (!fkey && ch == 'k'))
+		d->sel = d->sel > 0 ? d->sel - 1 : 0;
+	else if ((fkey && ch == KEY_DOWN) || (!fkey && ch == 'j'))
+		d->sel++;
+	else if (fkey && ch == KEY_PPAGE)
+		d->sel = d->sel > page ? d->sel - page : 0;
+	else if (fkey && ch == KEY_NPAGE)
+		d->sel += page;
+	else if ((fkey && ch == KEY_HOME) || (!fkey && ch == 'g'))
+		d->sel = 0;
+	else if ((fkey && ch == KEY_END) || (!fkey && ch == 'G'))
+		d->sel = d->nlines;
+	else if ((fkey && ch == KEY_ENTER) || (!fkey && (ch == '\r' ||
+	    ch == '\n')))
+		return d->nlines > 0 ? DIALOG_OK : DIALOG_CANCEL;
+	else if ((fkey && ch == KEY_F(10)) || (!fkey && (ch == 27 ||
+	    ch == 'q')))
+		return DIALOG_CANCEL;
+	dialog_list_fix(d);
+	return DIALOG_OPEN;
+}
+
 enum dialog_answer
 dialog_key(struct dialog *d, bool fkey, wint_t ch)
 {
 	if (d->kind == DIALOG_TEXT)
 		return dialog_text_key(d, fkey, ch);
+	if (d->kind == DIALOG_LIST)
+		return dialog_list_key(d, fkey, ch);
 	if (d->kind == DIALOG_CONFIRM) {
 		if ((fkey && ch == KEY_ENTER) ||
 		    (!fkey && (ch == 'y' || ch == 'Y' || ch == '\r' ||
@@ -314,6 +372,25 @@ const char *
 dialog_value(const struct dialog *d)
 {
 	return d->input.buf;
+}
+
+/*
+ * Remember where text (a button's label) was drawn: at column off of a
+ * field of room cells at (y, x), cut to the field.
+ */
+static void
+dialog_button(int *by, int *bx, int *bw, int y, int x, int room, int off,
+    const char *text)
+{
+	int	 w = draw_width(text, strlen(text));
+
+	if (off >= room) {
+		*by = -1;
+		return;
+	}
+	*by = y;
+	*bx = x + off;
+	*bw = off + w > room ? room - off : w;
 }
 
 /* A frame of h x w at (y, x) with the title in its top border. */
@@ -367,6 +444,61 @@ dialog_draw_text(struct dialog *d, WINDOW *win, int lines, int cols)
 	    d->scroll + (size_t)i, d->nlines);
 	draw_str(win, y + h - 2, x + 2, w - 4, more, 0, a, a);
 	d->cursor_y = d->cursor_x = -1;
+	dialog_button(&d->no_y, &d->no_x, &d->no_w, y + h - 2, x + 2, w - 4,
+	    0, "Esc: close");
+}
+
+/* The lines of a list, the pick in the cursor's colours. */
+static void
+dialog_draw_list(struct dialog *d, WINDOW *win, int lines, int cols)
+{
+	attr_t	 a = style_attr(STYLE_DIALOG), ea = style_escape(STYLE_DIALOG);
+	attr_t	 ca = style_attr(STYLE_CURSOR);
+	attr_t	 cea = style_escape(STYLE_CURSOR);
+	const char *sep;
+	char	*label;
+	int	 w, h, y, x, i;
+	size_t	 k;
+
+	w = cols - 4 < 76 ? cols - 4 : 76;
+	h = (int)d->nlines + 3 < lines - 1 ? (int)d->nlines + 3 : lines - 1;
+	if (h < 4)
+		h = 4;
+	if (w < 12 || h > lines)
+		return;
+	d->body = h - 3;
+	dialog_list_fix(d);
+	y = (lines - h) / 2;
+	x = (cols - w) / 2;
+	dialog_frame(win, y, x, h, w, d->title);
+	for (i = 0; i < d->body; i++) {
+		k = d->scroll + (size_t)i;
+		if (k >= d->nlines)
+			break;
+		if (k == d->sel) {
+			draw_blank(win, y + 1 + i, x + 1, w - 2, ca);
+			draw_str(win, y + 1 + i, x + 2, w - 4, d->lines[k], 0,
+			    ca, cea);
+		} else
+			draw_str(win, y + 1 + i, x + 2, w - 4, d->lines[k], 0,
+			    a, ea);
+	}
+	draw_str(win, y + h - 2, x + 2, w - 4, d->detail, 0, a, a);
+	d->cursor_y = d->cursor_x = -1;
+	d->rows_y = y + 1;
+	d->rows_x = x + 1;
+	d->rows_w = w - 2;
+	/* The hint's "Enter: ..." accepts, its "Esc..." closes. */
+	if ((sep = strstr(d->detail, "   ")) != NULL &&
+	    strncmp(d->detail, "Enter", 5) == 0) {
+		label = xstrndup(d->detail, (size_t)(sep - d->detail));
+		dialog_button(&d->ok_y, &d->ok_x, &d->ok_w, y + h - 2, x + 2,
+		    w - 4, 0, label);
+		free(label);
+	}
+	if ((sep = strstr(d->detail, "Esc")) != NULL)
+		dialog_button(&d->no_y, &d->no_x, &d->no_w, y + h - 2, x + 2,
+		    w - 4, (int)(sep - d->detail), sep);
 }
 
 void
@@ -375,8 +507,13 @@ dialog_draw(struct dialog *d, WINDOW *win, int lines, int cols)
 	attr_t	 a = style_attr(STYLE_DIALOG), ea = style_escape(STYLE_DIALOG);
 	int	 w, h, y, x, tl, dl = 0;
 
+	d->ok_y = d->no_y = d->rows_y = -1;
 	if (d->kind == DIALOG_TEXT) {
 		dialog_draw_text(d, win, lines, cols);
+		return;
+	}
+	if (d->kind == DIALOG_LIST) {
+		dialog_draw_list(d, win, lines, cols);
 		return;
 	}
 	w = cols - 4 < 64 ? cols - 4 : 64;
@@ -403,8 +540,55 @@ dialog_draw(struct dialog *d, WINDOW *win, int lines, int cols)
 		    w - 4, style_attr(STYLE_INPUT), style_escape(STYLE_INPUT));
 		draw_str(win, y + h - 2, x + 2, w - 4,
 		    "Enter: OK   Esc: cancel", 0, a, a);
+		dialog_button(&d->ok_y, &d->ok_x, &d->ok_w, y + h - 2, x + 2,
+		    w - 4, 0, "Enter: OK");
+		dialog_button(&d->no_y, &d->no_x, &d->no_w, y + h - 2, x + 2,
+		    w - 4, 12, "Esc: cancel");
 		return;
 	}
 	draw_str(win, y + h - 2, x + 2, w - 4,
 	    "[ Yes: y/Enter ]   [ No: n/Esc ]", 0, a, a);
+	dialog_button(&d->ok_y, &d->ok_x, &d->ok_w, y + h - 2, x + 2, w - 4, 0,
+	    "[ Yes: y/Enter ]");
+	dialog_button(&d->no_y, &d->no_x, &d->no_w, y + h - 2, x + 2, w - 4,
+	    19, "[ No: n/Esc ]");
+}
+
+static bool
+dialog_hit(int y, int x, int hy, int hx, int hw)
+{
+	return hy >= 0 && y == hy && x >= hx && x < hx + hw;
+}
+
+enum dialog_answer
+dialog_click(struct dialog *d, int y, int x, bool dbl)
+{
+	size_t	 k;
+
+	if (dialog_hit(y, x, d->ok_y, d->ok_x, d->ok_w))
+		return DIALOG_OK;
+	if (dialog_hit(y, x, d->no_y, d->no_x, d->no_w))
+		return DIALOG_CANCEL;
+	if (d->kind != DIALOG_LIST || d->rows_y < 0 || y < d->rows_y ||
+	    y >= d->rows_y + d->body || x < d->rows_x ||
+	    x >= d->rows_x + d->rows_w)
+		return DIALOG_OPEN;
+	k = d->scroll + (size_t)(y - d->rows_y);
+	if (k >= d->nlines)
+		return DIALOG_OPEN;
+	d->sel = k;
+	return dbl ? DIALOG_OK : DIALOG_OPEN;
+}
+
+void
+dialog_wheel(struct dialog *d, int dir)
+{
+	int	 i;
+
+	for (i = 0; i < 3; i++) {
+		if (d->kind == DIALOG_TEXT)
+			dialog_text_key(d, true, dir < 0 ? KEY_UP : KEY_DOWN);
+		else if (d->kind == DIALOG_LIST)
+			dialog_list_key(d, true, dir < 0 ? KEY_UP : KEY_DOWN);
+	}
 }

@@ -52,6 +52,7 @@ enum dialog_kind {
 	DIALOG_INPUT = 1,
 	DIALOG_CONFIRM = 2,
 	DIALOG_TEXT = 3,	/* lines to read, scrolled; any close key */
+	DIALOG_LIST = 4,	/* lines to pick one of; Enter picks */
 };
 
 enum dialog_answer {
@@ -73,6 +74,11 @@ struct dialog {
 	size_t		 nlines;
 	size_t		 scroll;	/* DIALOG_TEXT: first line shown */
 	int		 body;		/* DIALOG_TEXT: lines shown at last draw */
+	size_t		 sel;		/* DIALOG_LIST: the line picked */
+	/* Where the last draw put things, for the mouse (y -1: nowhere). */
+	int		 ok_y, ok_x, ok_w;	/* what accepts: Yes, OK */
+	int		 no_y, no_x, no_w;	/* what cancels: No, Esc */
+	int		 rows_y, rows_x, rows_w; /* DIALOG_LIST: the lines */
 };
 
 /* An input dialog; initial may be NULL.  The cursor is at the end. */
@@ -87,9 +93,27 @@ struct dialog	*dialog_confirm(int action, const char *title,
  */
 struct dialog	*dialog_text(int action, const char *title,
 		    const char *const *lines, size_t n);
+/*
+ * A list to pick a line of (bookmarks): n lines, borrowed (the caller
+ * may change d->lines and d->nlines while it is open; sel is clamped).
+ * Arrows, j/k, PgUp/PgDn, Home/End/g/G move; Enter accepts the line at
+ * d->sel; Esc, q or F10 close.  hint: the keys line at the bottom.
+ */
+struct dialog	*dialog_list(int action, const char *title,
+		    const char *const *lines, size_t n, const char *hint);
 void		 dialog_free(struct dialog *d);
 
 enum dialog_answer dialog_key(struct dialog *d, bool fkey, wint_t ch);
+
+/*
+ * A click at (y, x) where the last draw put the dialog: on Yes/OK or
+ * No/cancel, that answer; on a line of a list, that line is picked, and
+ * a double click (dbl) accepts it.  Anywhere else: DIALOG_OPEN.
+ */
+enum dialog_answer dialog_click(struct dialog *d, int y, int x, bool dbl);
+
+/* The wheel over a dialog: scroll a text, move in a list. */
+void		 dialog_wheel(struct dialog *d, int dir);
 
 /* Draw centered on a lines x cols screen. */
 void		 dialog_draw(struct dialog *d, WINDOW *win, int lines,

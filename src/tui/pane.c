@@ -1,14 +1,21 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * One browser pane: its listing data, view, cursor and marks, and its
- * drawing (see pane.h for the data layout and the generations).
+ * drawing (see pane.h for the data layout, the details asked for the rows
+ * on screen, and the generations).
  *
- * Invariants: every view index is < nrows; cur < nview or cur == 0 when
- * the view is empty; nmarked and marked_bytes count the marked rows (in
- * or out of the view); list_id != 0 exactly while loading.
+ * Invariants: nrows == rows.n; full is NULL or has nrows entries; every
+ * view index is < nrows (view is NULL and nview == nrows without a
+ * filter); cur < nview or cur == 0 when the view is empty; nmarked and
+ * marked_bytes count the rows with PANE_MARKED (in or out of the view),
+ * nmarked_unsized those of them that are items with FERRY_ENTRY_NO_STAT;
+ * nostat counts the rows with FERRY_ENTRY_NO_STAT; list_id != 0 exactly
+ * while loading; fill_id != 0 exactly while a STATS request is out, and
+ * then its rows (fill_rows, when fill_epoch == epoch) carry PANE_ASKED.
  *
  * UI thread only.
  */
+#include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,6 +24,9 @@
 #include "tui/draw.h"
 #include "tui/pane.h"
 #include "tui/style.h"
+
+/* Rows sorted on the UI thread at most (a few milliseconds' work). */
+#define PANE_SORT_HERE_MAX	50000
 
 void
 pane_init(struct pane *p, int id, struct ferry_location *loc)
@@ -29,6 +39,7 @@ pane_init(struct pane *p, int id, struct ferry_location *loc)
 	p->label = ferry_location_format(&p->loc, p->path);
 	p->order = FERRY_ORDER_NAME;
 	p->height = 10;
+	ferry_brief_list_init(&p->rows);
 }
 
 static void
@@ -43,31 +54,57 @@ pane_free_keep(struct pane *p)
 	p->nkeep = 0;
 }
 
+/* Forget the STATS request in flight (its answer will be ignored). */
+static void
+pane_fill_drop(struct pane *p)
+{
+	size_t	 i;
+
+	if (p->fill_id != 0 && p->worker != NULL)
+		worker_cancel(p->worker, p->fill_id);
+	if (p->fill_id != 0 && p->fill_epoch == p->epoch)
+		for (i = 0; i < p->nfill; i++)
+			p->rows.v[p->fill_rows[i]].flags &= ~PANE_ASKED;
+	p->fill_id = 0;
+	free(p->fill_rows);
+	p->fill_rows = NULL;
+	p->nfill = 0;
+}
+
 /* Forget every row and page (the cursor index stays, clamped later). */
 static void
 pane_clear(struct pane *p)
 {
 	size_t	 i;
 
+	pane_fill_drop(p);
 	for (i = 0; i < p->npages; i++) {
 		ferry_page_done(p->pages[i]);
 		free(p->pages[i]);
 	}
 	p->npages = 0;
+	ferry_brief_list_done(&p->rows);
+	free(p->full);
+	p->full = NULL;
+	p->capfull = 0;
 	p->nrows = 0;
 	p->nview = 0;
 	p->nmarked = 0;
 	p->marked_bytes = 0;
+	p->nmarked_unsized = 0;
+	p->nostat = 0;
 	p->total = 0;
 	p->total_known = false;
+	p->epoch++;
 }
 
 void
 pane_done(struct pane *p)
 {
+	/* The worker is gone by now (it stops before the panes). */
+	p->worker = NULL;
 	pane_clear(p);
 	free(p->pages);
-	free(p->rows);
 	free(p->view);
 	pane_free_keep(p);
 	free(p->path);
@@ -78,6 +115,49 @@ pane_done(struct pane *p)
 	free(p->want);
 	ferry_location_done(&p->loc);
 	memset(p, 0, sizeof *p);
+}
+
+static const char *
+pane_row_name(const struct pane *p, size_t row)
+{
+	return ferry_brief_name(&p->rows, &p->rows.v[row]);
+}
+
+size_t
+pane_view_row(const struct pane *p, size_t i)
+{
+	return p->filter != NULL ? p->view[i] : i;
+}
+
+void
+pane_row_entry(const struct pane *p, size_t row, struct ferry_entry *out)
+{
+	if (p->full != NULL)
+		*out = *p->full[row];
+	else
+		ferry_brief_entry(&p->rows, &p->rows.v[row], out);
+}
+
+/* True when the row is an item whose size has not been read. */
+static bool
+pane_row_unsized(const struct pane *p, size_t row)
+{
+	return p->rows.v[row].kind == FERRY_KIND_ITEM &&
+	    (p->rows.v[row].flags & FERRY_ENTRY_NO_STAT) != 0;
+}
+
+/* What marking the row adds to marked_bytes. */
+static uint64_t
+pane_row_bytes(const struct pane *p, size_t row)
+{
+	const struct ferry_brief_detail *d;
+
+	if (p->rows.v[row].kind != FERRY_KIND_ITEM)
+		return 0;
+	if (p->full != NULL)
+		return p->full[row]->size;
+	d = ferry_brief_detail(&p->rows, &p->rows.v[row]);
+	return d != NULL ? d->size : 0;
 }
 
 static int
@@ -97,8 +177,8 @@ pane_save_marks(struct pane *p)
 		return;
 	p->keep = xreallocarray(NULL, p->nmarked, sizeof *p->keep);
 	for (i = 0; i < p->nrows && p->nkeep < p->nmarked; i++)
-		if (p->rows[i].marked)
-			p->keep[p->nkeep++] = xstrdup(p->rows[i].e->name);
+		if (p->rows.v[i].flags & PANE_MARKED)
+			p->keep[p->nkeep++] = xstrdup(pane_row_name(p, i));
 	qsort(p->keep, p->nkeep, sizeof *p->keep, pane_strcmp);
 }
 
@@ -111,6 +191,7 @@ pane_load(struct pane *p, struct worker *w, const char *path,
 
 	if (p->list_id != 0)
 		worker_cancel(w, p->list_id);
+	p->worker = w;
 	copy = xstrdup(path);
 	if (!reload || strcmp(copy, p->path) != 0) {
 		free(p->crumb);
@@ -127,6 +208,8 @@ pane_load(struct pane *p, struct worker *w, const char *path,
 	p->user_moved = false;
 	p->complete = false;
 	p->cancelled = false;
+	/* The old rows' details will not come: the generation moves on. */
+	pane_fill_drop(p);
 	if (reload) {
 		pane_save_marks(p);
 		p->replace = true;
@@ -140,7 +223,7 @@ pane_load(struct pane *p, struct worker *w, const char *path,
 	p->gen++;
 	worker_pane_gen(w, p->id, p->gen);
 	r = worker_req_new(WORKER_LIST, p->id, p->gen, &p->loc, p->path);
-	r->flags = WORKER_F_PATH;
+	r->flags = WORKER_F_PATH | WORKER_F_BRIEF;
 	r->order = p->order;
 	r->desc = p->desc;
 	p->list_id = worker_submit(w, r);
@@ -182,16 +265,19 @@ pane_cancel(struct pane *p, struct worker *w)
 	return true;
 }
 
+/* True when row passes the filter. */
 static bool
-pane_match(const struct pane *p, const struct ferry_entry *e)
+pane_match(const struct pane *p, size_t row)
 {
 	struct ferry_query q;
+	struct ferry_entry e;
 
 	if (p->filter == NULL)
 		return true;
 	ferry_query_init(&q);
 	q.search = p->filter;
-	return ferry_query_match(&q, e);
+	pane_row_entry(p, row, &e);
+	return ferry_query_match(&q, &e);
 }
 
 static void
@@ -205,19 +291,22 @@ pane_view_push(struct pane *p, size_t row)
 }
 
 static void
-pane_row_mark(struct pane *p, struct pane_row *row, bool on)
+pane_row_mark(struct pane *p, size_t row, bool on)
 {
-	if (row->marked == on)
+	struct ferry_brief *b = &p->rows.v[row];
+
+	if (((b->flags & PANE_MARKED) != 0) == on)
 		return;
-	row->marked = on;
 	if (on) {
+		b->flags |= PANE_MARKED;
 		p->nmarked++;
-		if (row->e->kind == FERRY_KIND_ITEM)
-			p->marked_bytes += row->e->size;
+		p->marked_bytes += pane_row_bytes(p, row);
+		p->nmarked_unsized += pane_row_unsized(p, row);
 	} else {
+		b->flags &= ~PANE_MARKED;
 		p->nmarked--;
-		if (row->e->kind == FERRY_KIND_ITEM)
-			p->marked_bytes -= row->e->size;
+		p->marked_bytes -= pane_row_bytes(p, row);
+		p->nmarked_unsized -= pane_row_unsized(p, row);
 	}
 }
 
@@ -243,14 +332,56 @@ pane_fix(struct pane *p)
 		p->top = 0;
 }
 
+/*
+ * Rows first..nrows just arrived: marks to restore, the filter, the
+ * rows without details, and the cursor on the wanted name.
+ */
+static void
+pane_rows_added(struct pane *p, size_t first)
+{
+	const char	*name;
+	size_t		 i, vfirst = p->nview;
+
+	for (i = first; i < p->nrows; i++) {
+		if (p->rows.v[i].flags & FERRY_ENTRY_NO_STAT)
+			p->nostat++;
+		if (p->nkeep != 0) {
+			name = pane_row_name(p, i);
+			if (bsearch(&name, p->keep, p->nkeep,
+			    sizeof *p->keep, pane_strcmp) != NULL)
+				pane_row_mark(p, i, true);
+		}
+	}
+	if (p->filter != NULL) {
+		for (i = first; i < p->nrows; i++)
+			if (pane_match(p, i))
+				pane_view_push(p, i);
+	} else
+		p->nview = p->nrows;
+	/* Put the cursor on the wanted name if these rows brought it. */
+	if (p->want != NULL && !p->user_moved) {
+		for (i = vfirst; i < p->nview; i++) {
+			if (strcmp(pane_row_name(p, pane_view_row(p, i)),
+			    p->want) == 0) {
+				p->cur = i;
+				free(p->want);
+				p->want = NULL;
+				break;
+			}
+		}
+	}
+}
+
 /* Take the page out of ev and append its entries. */
 static void
 pane_add_page(struct pane *p, struct worker_event *ev)
 {
 	struct ferry_page *pg;
-	struct pane_row	*row;
-	size_t		 i, first = p->nview;
+	struct ferry_brief *b;
+	size_t		 i, first = p->nrows;
 
+	if (p->nrows > 0 && p->full == NULL)
+		return;		/* brief rows: a listing comes whole */
 	pg = xmalloc(sizeof *pg);
 	*pg = ev->page;
 	ferry_page_init(&ev->page);
@@ -264,33 +395,37 @@ pane_add_page(struct pane *p, struct worker_event *ev)
 		p->total = pg->total;
 		p->total_known = true;
 	}
-	if (p->nrows + pg->n > p->caprows) {
-		while (p->nrows + pg->n > p->caprows)
-			p->caprows = p->caprows ? p->caprows * 2 : 256;
-		p->rows = xreallocarray(p->rows, p->caprows, sizeof *p->rows);
+	if (p->nrows + pg->n > p->capfull) {
+		while (p->nrows + pg->n > p->capfull)
+			p->capfull = p->capfull ? p->capfull * 2 : 256;
+		p->full = xreallocarray(p->full, p->capfull, sizeof *p->full);
 	}
 	for (i = 0; i < pg->n; i++) {
-		row = &p->rows[p->nrows];
-		row->e = &pg->v[i];
-		row->marked = false;
-		if (p->nkeep != 0 && bsearch(&row->e->name, p->keep, p->nkeep,
-		    sizeof *p->keep, pane_strcmp) != NULL)
-			pane_row_mark(p, row, true);
-		if (pane_match(p, row->e))
-			pane_view_push(p, p->nrows);
-		p->nrows++;
+		b = ferry_brief_add(&p->rows, pg->v[i].name,
+		    strlen(pg->v[i].name));
+		if (b == NULL)
+			break;	/* 4 GiB of names: keep what fits */
+		b->kind = pg->v[i].kind;
+		b->type = pg->v[i].type;
+		b->flags = pg->v[i].flags & ~(PANE_MARKED | PANE_ASKED);
+		p->full[p->nrows++] = &pg->v[i];
 	}
-	/* Put the cursor on the wanted name if this page brought it. */
-	if (p->want != NULL && !p->user_moved) {
-		for (i = first; i < p->nview; i++) {
-			if (strcmp(p->rows[p->view[i]].e->name, p->want) == 0) {
-				p->cur = i;
-				free(p->want);
-				p->want = NULL;
-				break;
-			}
-		}
-	}
+	pane_rows_added(p, first);
+}
+
+/* Take the brief listing out of ev: it is the whole folder. */
+static void
+pane_add_brief(struct pane *p, struct worker_event *ev)
+{
+	if (p->nrows > 0)
+		pane_clear(p);
+	ferry_brief_list_done(&p->rows);
+	p->rows = ev->brief;
+	ferry_brief_list_init(&ev->brief);
+	p->nrows = p->rows.n;
+	p->total = ev->page.total;
+	p->total_known = ev->page.total_known;
+	pane_rows_added(p, 0);
 }
 
 /* The breadcrumb from a path_to_root chain: "store:/a/b". */
@@ -316,6 +451,143 @@ pane_set_crumb(struct pane *p, const struct ferry_entry_list *l)
 	p->crumb = s;
 }
 
+/* A stat answered for the row: its details, unless it changed kind. */
+static void
+pane_row_stat(struct pane *p, size_t row, const struct ferry_entry *e)
+{
+	struct ferry_brief *b = &p->rows.v[row];
+	bool		 marked = (b->flags & PANE_MARKED) != 0;
+
+	if (e->kind != b->kind)
+		return;		/* gone, or replaced: a reload will tell */
+	if (marked) {
+		p->marked_bytes -= pane_row_bytes(p, row);
+		p->nmarked_unsized -= pane_row_unsized(p, row);
+	}
+	if (b->flags & FERRY_ENTRY_NO_STAT)
+		p->nostat--;
+	b->flags = (uint16_t)((b->flags & (PANE_MARKED | PANE_ASKED)) |
+	    (e->flags & ~(FERRY_ENTRY_NO_STAT | PANE_MARKED | PANE_ASKED)));
+	b->type = e->type;
+	ferry_brief_set_detail(&p->rows, b, e->size,
+	    e->modified != 0 ? e->modified : e->created, e->mode);
+	if (marked)
+		p->marked_bytes += pane_row_bytes(p, row);
+}
+
+static void	 pane_fill(struct pane *);
+
+/*
+ * The answer to the STATS request in flight.  True (redraw) when a row
+ * on screen got its details, or when the rows on screen may want more.
+ */
+static bool
+pane_stats_event(struct pane *p, struct worker_event *ev)
+{
+	const struct ferry_entry *e;
+	size_t		 i, row;
+	bool		 shown = false;
+
+	if (ev->req_id != p->fill_id)
+		return false;
+	if (p->fill_epoch == p->epoch) {
+		for (i = 0; i < p->nfill; i++) {
+			row = p->fill_rows[i];
+			/*
+			 * Not answered (cancelled): ask again later.  An
+			 * answer that cannot be used (the name failed, or
+			 * is something else now) stays asked: asking again
+			 * would only loop.
+			 */
+			if (i >= ev->list.n) {
+				p->rows.v[row].flags &= ~PANE_ASKED;
+				continue;
+			}
+			e = &ev->list.v[i];
+			if (e->kind != 0 &&
+			    strcmp(e->name, pane_row_name(p, row)) == 0)
+				pane_row_stat(p, row, e);
+			/* With a filter, view indexes are not row numbers. */
+			if (p->filter != NULL || (row >= p->top &&
+			    row < p->top + (size_t)p->height))
+				shown = true;
+		}
+	}
+	p->fill_id = 0;
+	free(p->fill_rows);
+	p->fill_rows = NULL;
+	p->nfill = 0;
+	/* Rows around the screen may lack details still: ask now. */
+	if (!shown)
+		pane_fill(p);
+	return shown;
+}
+
+/* True when a view row in [lo, hi) lacks details and is not asked for. */
+static bool
+pane_fill_wanted(const struct pane *p, size_t lo, size_t hi)
+{
+	size_t	 i;
+
+	for (i = lo; i < hi && i < p->nview; i++)
+		if ((p->rows.v[pane_view_row(p, i)].flags &
+		    (FERRY_ENTRY_NO_STAT | PANE_ASKED)) == FERRY_ENTRY_NO_STAT)
+			return true;
+	return false;
+}
+
+/*
+ * Ask for missing details around the screen, unless a STATS request is
+ * out already (its answer brings a redraw, and the redraw asks for the
+ * rest).  When a row on screen, or within half a screen of it, lacks
+ * details, ask for every row that lacks them from a screen above to two
+ * screens below: scrolling then finds its rows filled in, and asks again
+ * once in a screen and a half rather than at every key.  O(rows on
+ * screen).
+ */
+static void
+pane_fill(struct pane *p)
+{
+	struct worker_req *r;
+	size_t		 i, row, lo, hi, h, n = 0;
+	uint32_t	*rows;
+
+	if (p->nostat == 0 || p->fill_id != 0 || p->worker == NULL ||
+	    p->full != NULL || p->replace || p->height <= 0 ||
+	    p->top >= p->nview)
+		return;
+	h = (size_t)p->height;
+	lo = p->top > h / 2 ? p->top - h / 2 : 0;
+	if (!pane_fill_wanted(p, lo, p->top + h + h / 2))
+		return;
+	lo = p->top > h ? p->top - h : 0;
+	hi = p->top + 2 * h < p->nview ? p->top + 2 * h : p->nview;
+	rows = xreallocarray(NULL, hi - lo, sizeof *rows);
+	for (i = lo; i < hi; i++) {
+		row = pane_view_row(p, i);
+		if ((p->rows.v[row].flags &
+		    (FERRY_ENTRY_NO_STAT | PANE_ASKED)) == FERRY_ENTRY_NO_STAT)
+			rows[n++] = (uint32_t)row;
+	}
+	r = worker_req_new(WORKER_STATS, p->id, p->gen, &p->loc, p->path);
+	r->names = xreallocarray(NULL, n, sizeof *r->names);
+	for (i = 0; i < n; i++) {
+		r->names[i] = xstrdup(pane_row_name(p, rows[i]));
+		p->rows.v[rows[i]].flags |= PANE_ASKED;
+	}
+	r->nnames = n;
+	p->fill_rows = rows;
+	p->nfill = n;
+	p->fill_epoch = p->epoch;
+	p->fill_id = worker_submit(p->worker, r);
+}
+
+bool
+pane_filling(const struct pane *p)
+{
+	return p->fill_id != 0;
+}
+
 bool
 pane_event(struct pane *p, struct worker_event *ev)
 {
@@ -326,13 +598,17 @@ pane_event(struct pane *p, struct worker_event *ev)
 			pane_set_crumb(p, &ev->list);
 		return true;
 	}
+	if (ev->type == WORKER_EV_STATS)
+		return pane_stats_event(p, ev);
 	if (ev->type != WORKER_EV_PAGE || ev->req_id != p->list_id)
 		return false;
 	if (p->replace) {
 		pane_clear(p);
 		p->replace = false;
 	}
-	if (ev->page.n > 0)
+	if (ev->brief.n > 0)
+		pane_add_brief(p, ev);
+	else if (ev->page.n > 0)
 		pane_add_page(p, ev);
 	if (ev->last) {
 		p->loading = false;
@@ -353,11 +629,12 @@ pane_event(struct pane *p, struct worker_event *ev)
 }
 
 struct ferry_entry *
-pane_current(const struct pane *p)
+pane_current(struct pane *p)
 {
 	if (p->nview == 0 || p->cur >= p->nview)
 		return NULL;
-	return p->rows[p->view[p->cur]].e;
+	pane_row_entry(p, pane_view_row(p, p->cur), &p->cur_entry);
+	return &p->cur_entry;
 }
 
 char *
@@ -400,58 +677,161 @@ pane_page(struct pane *p, int dir)
 void
 pane_mark(struct pane *p)
 {
+	size_t	 row;
+
 	if (p->nview == 0)
 		return;
-	pane_row_mark(p, &p->rows[p->view[p->cur]],
-	    !p->rows[p->view[p->cur]].marked);
+	row = pane_view_row(p, p->cur);
+	pane_row_mark(p, row, !(p->rows.v[row].flags & PANE_MARKED));
 	pane_move(p, 1);
 }
 
 void
 pane_invert(struct pane *p)
 {
-	struct pane_row	*row;
-	size_t		 i;
+	size_t	 i, row;
 
 	for (i = 0; i < p->nview; i++) {
-		row = &p->rows[p->view[i]];
-		pane_row_mark(p, row, !row->marked);
+		row = pane_view_row(p, i);
+		pane_row_mark(p, row, !(p->rows.v[row].flags & PANE_MARKED));
 	}
 }
 
-struct pane_row **
-pane_marked(const struct pane *p, size_t *n)
+void
+pane_marked(const struct pane *p, struct ferry_entry_list *out)
 {
-	struct pane_row	**v;
-	size_t		 i;
+	struct ferry_entry e;
+	size_t		 i, row, n = 0;
 
-	*n = 0;
-	v = xreallocarray(NULL, p->nmarked ? p->nmarked : 1, sizeof *v);
-	for (i = 0; i < p->nview && *n < p->nmarked; i++)
-		if (p->rows[p->view[i]].marked)
-			v[(*n)++] = &p->rows[p->view[i]];
-	/* Marked rows hidden by the filter count too. */
-	if (*n < p->nmarked && p->filter != NULL) {
-		for (i = 0; i < p->nrows && *n < p->nmarked; i++)
-			if (p->rows[i].marked && !pane_match(p, p->rows[i].e))
-				v[(*n)++] = &p->rows[i];
+	for (i = 0; i < p->nview && n < p->nmarked; i++) {
+		row = pane_view_row(p, i);
+		if (p->rows.v[row].flags & PANE_MARKED) {
+			pane_row_entry(p, row, &e);
+			ferry_entry_list_push(out, &e);
+			n++;
+		}
 	}
-	return v;
+	/* Marked rows hidden by the filter count too. */
+	if (n < p->nmarked && p->filter != NULL) {
+		for (i = 0; i < p->nrows && n < p->nmarked; i++) {
+			if ((p->rows.v[i].flags & PANE_MARKED) &&
+			    !pane_match(p, i)) {
+				pane_row_entry(p, i, &e);
+				ferry_entry_list_push(out, &e);
+				n++;
+			}
+		}
+	}
 }
 
-/* Rebuild the view from the rows, keeping the cursor on entry keep. */
+size_t
+pane_mark_glob(struct pane *p, const char *pattern, bool on, size_t *changed)
+{
+	size_t		 i, row, n = 0;
+
+	*changed = 0;
+	for (i = 0; i < p->nview; i++) {
+		row = pane_view_row(p, i);
+		if (fnmatch(pattern, pane_row_name(p, row), 0) != 0)
+			continue;
+		if (((p->rows.v[row].flags & PANE_MARKED) != 0) != on)
+			(*changed)++;
+		pane_row_mark(p, row, on);
+		n++;
+	}
+	return n;
+}
+
+bool
+pane_find(struct pane *p, int dir, pane_match_cb *match, void *arg)
+{
+	struct ferry_entry e;
+	size_t		 k, i;
+
+	for (k = 1; k <= p->nview; k++) {
+		if (dir > 0)
+			i = (p->cur + k) % p->nview;
+		else
+			i = (p->cur + p->nview - k % p->nview) % p->nview;
+		pane_row_entry(p, pane_view_row(p, i), &e);
+		if (match(&e, arg)) {
+			pane_move_to(p, i);
+			return true;
+		}
+	}
+	return false;
+}
+
+void
+pane_scroll(struct pane *p, long delta)
+{
+	size_t	 h = p->height > 0 ? (size_t)p->height : 1;
+	size_t	 max = p->nview > h ? p->nview - h : 0;
+
+	if (p->nview == 0)
+		return;
+	if (p->top > max)
+		p->top = max;
+	if (delta < 0)
+		p->top = (size_t)-delta > p->top ? 0 : p->top - (size_t)-delta;
+	else
+		p->top = (size_t)delta > max - p->top ? max :
+		    p->top + (size_t)delta;
+	/* The cursor goes along when it would leave the screen. */
+	if (p->cur < p->top)
+		p->cur = p->top;
+	if (p->cur >= p->top + h)
+		p->cur = p->top + h - 1;
+	p->user_moved = true;
+	pane_fix(p);
+}
+
+long
+pane_row_at(const struct pane *p, int y)
+{
+	long	 row = (long)y - p->draw_y - 2;
+
+	if (p->draw_w <= 0 || row < 0 || row >= p->height ||
+	    p->top + (size_t)row >= p->nview)
+		return -1;
+	return (long)(p->top + (size_t)row);
+}
+
+void
+pane_goto(struct pane *p, struct worker *w, struct ferry_location *loc)
+{
+	char	*path;
+
+	path = xstrdup(loc->path != NULL ? loc->path : "/");
+	ferry_location_done(&p->loc);
+	p->loc = *loc;
+	memset(loc, 0, sizeof *loc);
+	pane_load(p, w, path, NULL, false);
+	free(path);
+}
+
+/*
+ * Rebuild the view from the rows (none kept without a filter), keeping
+ * the cursor on the row named at offset keep (UINT32_MAX: none).
+ */
 static void
-pane_rebuild(struct pane *p, const struct ferry_entry *keep)
+pane_rebuild(struct pane *p, uint32_t keep)
 {
 	size_t	 i;
 
 	p->nview = 0;
-	for (i = 0; i < p->nrows; i++)
-		if (pane_match(p, p->rows[i].e))
-			pane_view_push(p, i);
-	if (keep != NULL) {
+	if (p->filter == NULL) {
+		free(p->view);
+		p->view = NULL;
+		p->capview = 0;
+		p->nview = p->nrows;
+	} else
+		for (i = 0; i < p->nrows; i++)
+			if (pane_match(p, i))
+				pane_view_push(p, i);
+	if (keep != UINT32_MAX) {
 		for (i = 0; i < p->nview; i++) {
-			if (p->rows[p->view[i]].e == keep) {
+			if (p->rows.v[pane_view_row(p, i)].name == keep) {
 				p->cur = i;
 				break;
 			}
@@ -460,10 +840,19 @@ pane_rebuild(struct pane *p, const struct ferry_entry *keep)
 	pane_fix(p);
 }
 
+/* The name offset of the cursor's row (it names the row across sorts). */
+static uint32_t
+pane_cur_key(const struct pane *p)
+{
+	if (p->nview == 0 || p->cur >= p->nview)
+		return UINT32_MAX;
+	return p->rows.v[pane_view_row(p, p->cur)].name;
+}
+
 void
 pane_set_filter(struct pane *p, const char *filter)
 {
-	struct ferry_entry *keep = pane_current(p);
+	uint32_t keep = pane_cur_key(p);
 
 	free(p->filter);
 	p->filter = filter != NULL && filter[0] != '\0' ?
@@ -471,32 +860,82 @@ pane_set_filter(struct pane *p, const char *filter)
 	pane_rebuild(p, keep);
 }
 
+struct pane_sort {
+	const struct ferry_query *q;
+	const struct ferry_entry **full;
+};
+
 static int
 pane_cmp(const void *a, const void *b, void *arg)
 {
-	const struct pane_row *ra = a, *rb = b;
+	const struct pane_sort *s = arg;
 
-	return ferry_query_cmp(arg, ra->e, rb->e);
+	return ferry_query_cmp(s->q, s->full[*(const uint32_t *)a],
+	    s->full[*(const uint32_t *)b]);
+}
+
+/*
+ * Sort rows of full entries in q's order (MIME types and all): sort the
+ * row numbers by their entries, then lay the rows and entries out again.
+ */
+static void
+pane_sort_full(struct pane *p, const struct ferry_query *q)
+{
+	struct pane_sort	 s = { q, p->full };
+	struct ferry_brief	*v;
+	const struct ferry_entry **f;
+	uint32_t		*perm;
+	size_t			 i;
+
+	perm = xreallocarray(NULL, p->nrows, sizeof *perm);
+	for (i = 0; i < p->nrows; i++)
+		perm[i] = (uint32_t)i;
+	qsort_r(perm, p->nrows, sizeof *perm, pane_cmp, &s);
+	v = xreallocarray(NULL, p->nrows, sizeof *v);
+	f = xreallocarray(NULL, p->nrows, sizeof *f);
+	for (i = 0; i < p->nrows; i++) {
+		v[i] = p->rows.v[perm[i]];
+		f[i] = p->full[perm[i]];
+	}
+	memcpy(p->rows.v, v, p->nrows * sizeof *v);
+	memcpy(p->full, f, p->nrows * sizeof *f);
+	free(v);
+	free(f);
+	free(perm);
 }
 
 void
 pane_set_sort(struct pane *p, struct worker *w, enum ferry_order o,
     bool desc)
 {
-	struct ferry_entry *keep = pane_current(p);
+	uint32_t	 keep = pane_cur_key(p);
 	struct ferry_query q;
 
 	p->order = o;
 	p->desc = desc;
-	if (p->loading) {
+	/*
+	 * Sizes and dates that were never read must be read first; and a
+	 * big listing is sorted again by the worker, not here: sorting a
+	 * million names would hold the keys for most of a second.
+	 */
+	if (p->loading || p->nrows > PANE_SORT_HERE_MAX ||
+	    (p->nostat > 0 && (o == FERRY_ORDER_SIZE ||
+	    o == FERRY_ORDER_CREATED))) {
 		pane_reload(p, w);
 		return;
 	}
-	ferry_query_init(&q);
-	q.order = o;
-	q.desc = desc;
-	if (p->nrows > 1)
-		qsort_r(p->rows, p->nrows, sizeof *p->rows, pane_cmp, &q);
+	if (p->nrows > 1) {
+		ferry_query_init(&q);
+		q.order = o;
+		q.desc = desc;
+		/* The rows move: a STATS answer would land on others. */
+		pane_fill_drop(p);
+		p->epoch++;
+		if (p->full != NULL)
+			pane_sort_full(p, &q);
+		else
+			ferry_brief_sort(&p->rows, o, desc);
+	}
 	pane_rebuild(p, keep);
 }
 
@@ -626,33 +1065,33 @@ pane_draw_titles(WINDOW *win, int y, int x, int w, const struct pane_cols *c)
 }
 
 static enum style_role
-pane_row_role(const struct pane_row *row, bool cursor, bool active)
+pane_row_role(const struct ferry_entry *e, bool marked, bool cursor,
+    bool active)
 {
 	if (cursor && active)
-		return row->marked ? STYLE_MARKED_CURSOR : STYLE_CURSOR;
+		return marked ? STYLE_MARKED_CURSOR : STYLE_CURSOR;
 	if (cursor)
 		return STYLE_CURSOR_INACTIVE;
-	if (row->marked)
+	if (marked)
 		return STYLE_MARKED;
-	if (row->e->flags & FERRY_ENTRY_SYMLINK)
+	if (e->flags & FERRY_ENTRY_SYMLINK)
 		return STYLE_LINK;
-	if (row->e->kind == FERRY_KIND_FOLDER)
+	if (e->kind == FERRY_KIND_FOLDER)
 		return STYLE_FOLDER;
-	return theme_type_role(row->e->type);
+	return theme_type_role(e->type);
 }
 
 static void
 pane_draw_row(WINDOW *win, int y, int x, int w, const struct pane_cols *c,
-    const struct pane_row *row, enum style_role role)
+    const struct ferry_entry *e, bool marked, enum style_role role)
 {
-	const struct ferry_entry *e = row->e;
 	attr_t		 a = style_attr(role), ea = style_escape(role);
 	char		 buf[32], mark[3];
 	const char	*type;
 	int		 cx = x + 2;
 
 	draw_blank(win, y, x, w, a);
-	mark[0] = row->marked ? '*' : ' ';
+	mark[0] = marked ? '*' : ' ';
 	mark[1] = (e->flags & FERRY_ENTRY_SYMLINK) ? '@' :
 	    e->kind == FERRY_KIND_FOLDER ? '/' : ' ';
 	mark[2] = '\0';
@@ -733,6 +1172,9 @@ pane_draw_footer(struct pane *p, WINDOW *win, int y, int x, int w)
 		    " (cancelled)");
 	if (p->nmarked > 0) {
 		draw_size(p->marked_bytes, sz, sizeof sz);
+		/* Some sizes are not read yet: at least that much. */
+		if (p->nmarked_unsized > 0 && strlen(sz) + 1 < sizeof sz)
+			strcat(sz, "+");
 		snprintf(left + strlen(left), sizeof left - strlen(left),
 		    ", %zu marked (%s)", p->nmarked, sz);
 	}
@@ -760,11 +1202,17 @@ pane_draw(struct pane *p, WINDOW *win, int y, int x, int h, int w,
     bool active, char spin)
 {
 	struct pane_cols c;
+	struct ferry_entry e;
 	size_t		 i;
 	int		 row;
+	bool		 marked;
 
 	if (h < 3 || w < 4)
 		return;
+	p->draw_y = y;
+	p->draw_x = x;
+	p->draw_h = h;
+	p->draw_w = w;
 	pane_columns(w, &c);
 	p->height = h - 3 > 0 ? h - 3 : 1;
 	pane_fix(p);
@@ -775,9 +1223,14 @@ pane_draw(struct pane *p, WINDOW *win, int y, int x, int h, int w,
 	if (p->nview == 0)
 		pane_draw_empty(p, win, y + 2, x, w, p->height);
 	for (row = 0, i = p->top; row < p->height && i < p->nview;
-	    row++, i++)
-		pane_draw_row(win, y + 2 + row, x, w, &c,
-		    &p->rows[p->view[i]],
-		    pane_row_role(&p->rows[p->view[i]], i == p->cur, active));
+	    row++, i++) {
+		pane_row_entry(p, pane_view_row(p, i), &e);
+		marked = (p->rows.v[pane_view_row(p, i)].flags &
+		    PANE_MARKED) != 0;
+		pane_draw_row(win, y + 2 + row, x, w, &c, &e, marked,
+		    pane_row_role(&e, marked, i == p->cur, active));
+	}
 	pane_draw_footer(p, win, y + h - 1, x, w);
+	/* The rows just drawn that lack sizes and dates: ask for them. */
+	pane_fill(p);
 }

@@ -15,8 +15,10 @@
 #include "ferry/config.h"
 #include "ferry/entry.h"
 #include "jobs/worker.h"
+#include "tui/bookmarks.h"
 #include "tui/dialog.h"
 #include "tui/keymap.h"
+#include "tui/mouse.h"
 #include "tui/pane.h"
 
 #define TUI_PANES	2
@@ -39,6 +41,22 @@ enum tui_action {
 	TUI_ACT_DELETE,
 	TUI_ACT_DELETE_AGAIN,	/* non-empty folders: delete recursively? */
 	TUI_ACT_HELP,
+	TUI_ACT_MARK_GLOB,	/* tui-marks.c: + and - */
+	TUI_ACT_UNMARK_GLOB,
+	TUI_ACT_BOOKMARK_ADD,	/* tui-bookmarks.c */
+	TUI_ACT_BOOKMARKS,
+};
+
+/* The mouse (tui-mouse.c): the report being read, the button held. */
+struct tui_mouse {
+	bool		 on;		/* reports were asked for */
+	bool		 parsing;	/* a report's characters are coming */
+	struct mouse_parser parser;
+	bool		 down;		/* the left button is held */
+	int		 down_pane;	/* where it went down: a pane or -1 */
+	long		 down_row;	/* the view index there, or -1 */
+	bool		 dragging;	/* it went over the other pane */
+	struct mouse_clicks clicks;
 };
 
 /* A mutation in flight: one or more requests whose results we count. */
@@ -91,6 +109,18 @@ struct app {
 	struct keymap_def *keydefs;	/* its table of actions */
 	char		**help;		/* what F1 shows, built with them */
 	size_t		 nhelp;
+
+	struct tui_mouse mouse;
+	char		*search;	/* the last filter typed, for n/N */
+	char		*glob;		/* the last + or - pattern */
+	char		*clip;		/* OSC 52 bytes to write after the
+					   next refresh (tui-clip.c) */
+	size_t		 clip_len;
+	struct bookmarks bookmarks;	/* as last read (tui-bookmarks.c) */
+	char		**bm_lines;	/* the list dialog's lines */
+	size_t		 nbm_lines;
+
+	long		 bench_keys;	/* FERRY_BENCH_KEYS (tui.c), or 0 */
 };
 
 /* tui.c */
@@ -104,6 +134,47 @@ enum ferry_code tui_keys_init(struct app *app, struct ferry_error *err);
 void	 tui_keys_done(struct app *app);
 void	 tui_key(struct app *app, bool fkey, wint_t ch);
 void	 tui_interrupt(struct app *app);
+/* Run the action called name (a [keys] name); false when none is. */
+bool	 tui_run_action(struct app *app, const char *name);
+/* The keys bound to the action called name: "F5" or "" (for messages). */
+const char *tui_action_keys(struct app *app, const char *name);
+/* A dialog was answered (ok) or cancelled: its action's handler. */
+void	 tui_dialog_done(struct app *app, struct dialog *d, bool ok);
+
+/* tui-mouse.c */
+/* Ask for mouse reports unless [ferry] mouse = off (after curses
+ * starts), and stop them (before endwin). */
+void	 tui_mouse_start(struct app *app);
+void	 tui_mouse_stop(struct app *app);
+/* Every key get_wch() gives: mouse reports and Alt-letter are taken
+ * here, the rest goes to tui_key(). */
+void	 tui_input(struct app *app, bool fkey, wint_t ch);
+
+/* tui-marks.c */
+void	 tui_act_mark_glob(struct app *app);
+void	 tui_act_unmark_glob(struct app *app);
+void	 tui_act_next_match(struct app *app);
+void	 tui_act_prev_match(struct app *app);
+/* Alt-letter: the next name that starts with ch. */
+void	 tui_jump_letter(struct app *app, wint_t ch);
+/* The filter prompt ended with text: n and N look for it later. */
+void	 tui_search_remember(struct app *app, const char *text);
+void	 tui_marks_dialog_done(struct app *app, struct dialog *d, bool ok);
+/* Free what tui-marks.c, tui-clip.c and tui-bookmarks.c keep in app. */
+void	 tui_extras_done(struct app *app);
+
+/* tui-clip.c */
+void	 tui_act_copy_location(struct app *app);
+/* Write a pending OSC 52 sequence (after a refresh). */
+void	 tui_clip_flush(struct app *app);
+
+/* tui-bookmarks.c */
+void	 tui_act_bookmark_add(struct app *app);
+void	 tui_act_bookmarks(struct app *app);
+/* A key while the bookmarks list is open (d deletes); false if not its. */
+bool	 tui_bookmarks_key(struct app *app, bool fkey, wint_t ch);
+void	 tui_bookmarks_dialog_done(struct app *app, struct dialog *d,
+	    bool ok);
 
 /* tui-ops.c */
 void	 tui_op_mkdir(struct app *app);

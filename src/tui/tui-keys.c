@@ -126,7 +126,7 @@ tui_interrupt(struct app *app)
 	bool	 any = false;
 
 	if (app->dialog != NULL) {
-		tui_op_dialog_done(app, app->dialog, false);
+		tui_dialog_done(app, app->dialog, false);
 		return;
 	}
 	if (app->viewer != NULL) {
@@ -271,10 +271,28 @@ tui_act_edit(struct app *app)
 	tui_not_yet(app, "F4 Edit");
 }
 
+/*
+ * Copy the marked entries, or the cursor's, to the other pane.  A drag
+ * with the mouse comes here too (tui-mouse.c makes the pane it started
+ * from active and puts the cursor on the entry it started on).
+ */
 static void
 tui_act_copy(struct app *app)
 {
-	tui_not_yet(app, "F5 Copy");
+	struct pane		*p = tui_pane(app);
+	struct pane		*to;
+	struct ferry_entry	*e = pane_current(p);
+
+	to = &app->panes[(app->active + 1) % TUI_PANES];
+	if (p->nmarked > 0)
+		tui_message(app, false, "F5 Copy of %zu entr%s to %s is not "
+		    "implemented yet.", p->nmarked, p->nmarked == 1 ? "y" :
+		    "ies", to->label);
+	else if (e != NULL)
+		tui_message(app, false, "F5 Copy of %s to %s is not "
+		    "implemented yet.", e->name, to->label);
+	else
+		tui_not_yet(app, "F5 Copy");
 }
 
 static void
@@ -319,12 +337,20 @@ static const struct tui_binding {
 	  "mark or unmark, and move down", "Marking" },
 	{ "invert",	tui_act_invert,	"*",		"invert the marks",
 	  NULL },
+	{ "mark-glob",	tui_act_mark_glob, "+",
+	  "mark the names matching a pattern (*.txt)", NULL },
+	{ "unmark-glob", tui_act_unmark_glob, "-",
+	  "unmark the names matching a pattern", NULL },
 	{ "sort",	tui_act_sort,	"s",
 	  "sort by name, size, date, type (cycle)", "Showing" },
 	{ "reverse",	tui_act_reverse, "r",		"reverse the order",
 	  NULL },
 	{ "filter",	tui_act_filter,	"/",
 	  "filter as you type (Enter keeps, Esc clears)", NULL },
+	{ "next-match",	tui_act_next_match, "n",
+	  "next name matching the filter (or the last one typed)", NULL },
+	{ "prev-match",	tui_act_prev_match, "N",
+	  "previous name matching it", NULL },
 	{ "reload",	tui_act_reload,	"C-r",		"reload the folder",
 	  NULL },
 	{ "info",	info_toggle,	"i, C-l",
@@ -344,6 +370,12 @@ static const struct tui_binding {
 	  "delete (the marked entries, or the cursor's)", NULL },
 	{ "jobs",	tui_act_jobs,	"F9",		"jobs (not yet)", NULL },
 	{ "help",	tui_act_help,	"F1, ?",	"these keys", "Other" },
+	{ "copy-location", tui_act_copy_location, "y",
+	  "copy the entry's location to the clipboard (OSC 52)", NULL },
+	{ "bookmark",	tui_act_bookmark_add, "B",
+	  "bookmark the folder", NULL },
+	{ "bookmarks",	tui_act_bookmarks, "b",
+	  "the bookmarks: Enter jumps, d deletes", NULL },
 	{ "cancel",	tui_escape,	"Esc",
 	  "cancel a loading listing, or clear the filter", NULL },
 	{ "quit",	tui_act_quit,	"F10, q",	"quit", NULL },
@@ -356,7 +388,16 @@ tui_help_build(struct app *app)
 	static const char *const fixed[] = {
 		"Fixed keys",
 		"  C-c                   cancel a listing; quit when none loads",
+		"  Alt-letter            next name starting with the letter",
 		"  In dialogs            Enter accepts, Esc cancels",
+		"",
+		"Mouse",
+		"  click                 select (and focus the pane)",
+		"  double-click          open the folder, or view the item",
+		"  wheel                 scroll the pane under the pointer",
+		"  drag to other pane    copy what is marked, or that entry",
+		"  click the key bar     that key (10Quit quits)",
+		"  [ferry] mouse = off in the config leaves the mouse alone.",
 		"",
 		"Change the keys in the [keys] section of the config file,",
 		"e.g. \"down = j, Down, C-n\" (F1 and this list follow it).",
@@ -412,6 +453,47 @@ tui_keys_init(struct app *app, struct ferry_error *err)
 	return FERRY_OK;
 }
 
+bool
+tui_run_action(struct app *app, const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < FERRY_NELEM(tui_bindings); i++) {
+		if (strcmp(tui_bindings[i].name, name) == 0) {
+			tui_bindings[i].fn(app);
+			return true;
+		}
+	}
+	return false;
+}
+
+const char *
+tui_action_keys(struct app *app, const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < FERRY_NELEM(tui_bindings); i++)
+		if (strcmp(tui_bindings[i].name, name) == 0)
+			return keymap_keys(app->keymap, i);
+	return "";
+}
+
+void
+tui_dialog_done(struct app *app, struct dialog *d, bool ok)
+{
+	switch (d->action) {
+	case TUI_ACT_MARK_GLOB:
+	case TUI_ACT_UNMARK_GLOB:
+		tui_marks_dialog_done(app, d, ok);
+		return;
+	case TUI_ACT_BOOKMARK_ADD:
+	case TUI_ACT_BOOKMARKS:
+		tui_bookmarks_dialog_done(app, d, ok);
+		return;
+	}
+	tui_op_dialog_done(app, d, ok);
+}
+
 void
 tui_keys_done(struct app *app)
 {
@@ -442,12 +524,14 @@ tui_filter_key(struct app *app, bool fkey, wint_t ch)
 		return true;
 	case LINE_ENTER:
 		app->filtering = false;
+		tui_search_remember(app, app->filter.buf);
 		if (p->filter != NULL)
 			tui_message(app, false, "Filter: %zu of %zu entries "
 			    "match.", p->nview, p->nrows);
 		return true;
 	case LINE_ESCAPE:
 		app->filtering = false;
+		tui_search_remember(app, app->filter.buf);
 		pane_set_filter(p, NULL);
 		tui_message(app, false, "Filter cleared.");
 		return true;
@@ -464,9 +548,11 @@ tui_key(struct app *app, bool fkey, wint_t ch)
 	int		 i;
 
 	if (app->dialog != NULL) {
+		if (tui_bookmarks_key(app, fkey, ch))
+			return;
 		ans = dialog_key(app->dialog, fkey, ch);
 		if (ans != DIALOG_OPEN)
-			tui_op_dialog_done(app, app->dialog, ans == DIALOG_OK);
+			tui_dialog_done(app, app->dialog, ans == DIALOG_OK);
 		return;
 	}
 	if (app->viewer != NULL) {

@@ -182,21 +182,23 @@ static void
 tui_op_start_delete(struct app *app)
 {
 	struct pane		*p = tui_op_pane(app);
-	struct pane_row		**rows;
-	size_t			 n, i;
+	struct ferry_entry_list	 marked;
+	size_t			 i;
 	char			*path, *what;
 
 	if (p->nmarked > 0) {
-		rows = pane_marked(p, &n);
-		what = xasprintf("%zu entr%s", n, n == 1 ? "y" : "ies");
+		ferry_entry_list_init(&marked);
+		pane_marked(p, &marked);
+		what = xasprintf("%zu entr%s", marked.n,
+		    marked.n == 1 ? "y" : "ies");
 		tui_op_begin(app, WORKER_REMOVE, what);
 		free(what);
-		for (i = 0; i < n; i++) {
-			path = pane_entry_path(p, rows[i]->e);
+		for (i = 0; i < marked.n; i++) {
+			path = pane_entry_path(p, &marked.v[i]);
 			tui_op_send(app, path, NULL, WORKER_F_SUMMARY);
 			free(path);
 		}
-		free(rows);
+		ferry_entry_list_done(&marked);
 		return;
 	}
 	if (app->target == NULL)

@@ -42,6 +42,7 @@
 #include "jobs/worker.h"
 #include "tui/draw.h"
 #include "tui/info.h"
+#include "tui/mouse.h"
 #include "tui/style.h"
 #include "tui/tui-int.h"
 #include "tui/tui.h"
@@ -81,6 +82,12 @@ tui_restore_prepare(void)
 		if (tui_restore_len + n >= sizeof tui_restore_seq)
 			break;
 		memcpy(tui_restore_seq + tui_restore_len, v, n);
+		tui_restore_len += n;
+	}
+	/* Mouse reports off (tui-mouse.c; harmless when never on). */
+	n = strlen(mouse_off_seq());
+	if (tui_restore_len + n < sizeof tui_restore_seq) {
+		memcpy(tui_restore_seq + tui_restore_len, mouse_off_seq(), n);
 		tui_restore_len += n;
 	}
 }
@@ -234,6 +241,8 @@ tui_draw(struct app *app)
 	char	 spin;
 
 	erase();
+	/* The panes say where they went (for the mouse); not drawn: 0. */
+	app->panes[0].draw_w = app->panes[1].draw_w = 0;
 	if (lines < 6 || cols < 20) {
 		draw_str(stdscr, 0, 0, cols, "Terminal too small", 0,
 		    style_attr(STYLE_ERROR), style_attr(STYLE_ERROR));
@@ -299,8 +308,12 @@ tui_events(struct app *app)
 
 	list = worker_take(app->worker);
 	for (ev = list; ev != NULL; ev = ev->next) {
-		/* Results may open a dialog or change a message: redraw. */
-		app->dirty = true;
+		/*
+		 * Results may open a dialog or change a message: redraw.
+		 * Details of rows (STATS) only when they reach the screen.
+		 */
+		if (ev->type != WORKER_EV_STATS)
+			app->dirty = true;
 		if (ev->pane == TUI_WPANE_INFO ||
 		    ev->pane == TUI_WPANE_SUMMARY) {
 			info_event(app, ev);
@@ -320,6 +333,7 @@ tui_events(struct app *app)
 		p = &app->panes[ev->pane];
 		if (!pane_event(p, ev))
 			continue;
+		app->dirty = true;
 		if (ev->type == WORKER_EV_PAGE && ev->last)
 			tui_list_end(app, p, ev);
 	}
@@ -337,7 +351,7 @@ tui_keys(struct app *app)
 			app->dirty = true;
 			continue;
 		}
-		tui_key(app, rc == KEY_CODE_YES, ch);
+		tui_input(app, rc == KEY_CODE_YES, ch);
 		app->dirty = true;
 		if (app->quit)
 			break;
@@ -374,6 +388,65 @@ tui_tick(struct app *app)
 	}
 }
 
+/* Wait for the details of the rows on screen, apply them and draw. */
+static void
+tui_bench_settle(struct app *app)
+{
+	struct pollfd	 pfd;
+	int		 i, tries;
+
+	for (i = 0; i < TUI_PANES; i++) {
+		for (tries = 0; pane_filling(&app->panes[i]) && tries < 100;
+		    tries++) {
+			pfd.fd = worker_fd(app->worker);
+			pfd.events = POLLIN;
+			poll(&pfd, 1, 100);
+			tui_events(app);
+		}
+	}
+	if (app->dirty) {
+		app->dirty = false;
+		tui_draw(app);
+	}
+}
+
+/*
+ * One keypress for bench/tui-keypress.sh: Down, drawn, and the details
+ * of the row it brought on screen asked for, applied and drawn, as the
+ * loop would do them.  Never inlined: callgrind counts its instructions
+ * (--toggle-collect=tui_bench_press*).
+ */
+static void __attribute__((noinline))
+tui_bench_press(struct app *app)
+{
+	tui_input(app, true, KEY_DOWN);
+	tui_draw(app);
+	tui_bench_settle(app);
+}
+
+/*
+ * FERRY_BENCH_KEYS=N: once both panes are listed and drawn with their
+ * details, put the cursor on the last row on screen, then press Down N
+ * times (tui_bench_press: each scrolls by a row) and quit.
+ */
+static bool
+tui_bench(struct app *app)
+{
+	struct pane	*p = &app->panes[app->active];
+	long		 i;
+
+	if (app->bench_keys <= 0 || app->dirty || tui_any_loading(app) ||
+	    pane_filling(&app->panes[0]) || pane_filling(&app->panes[1]))
+		return false;
+	pane_move(p, p->height - 1);
+	app->dirty = true;
+	tui_bench_settle(app);
+	for (i = 0; i < app->bench_keys; i++)
+		tui_bench_press(app);
+	app->quit = true;
+	return true;
+}
+
 static void
 tui_loop(struct app *app)
 {
@@ -387,6 +460,10 @@ tui_loop(struct app *app)
 			app->dirty = false;
 			tui_draw(app);
 		}
+		if (tui_bench(app))
+			break;
+		/* OSC 52 goes out after a refresh, never inside one. */
+		tui_clip_flush(app);
 		timeout = !app->freeze && tui_any_loading(app) ?
 		    TUI_SPIN_MS : -1;
 		if (info_timeout(app) >= 0 &&
@@ -540,6 +617,7 @@ tui_app_done(struct app *app)
 	line_done(&app->filter);
 	tui_op_done(&app->op);
 	free(app->msg);
+	tui_extras_done(app);
 	tui_keys_done(app);
 }
 
@@ -581,6 +659,7 @@ tui_main(struct ferry_config *cfg, int argc, char **argv)
 	draw_init();
 	app.freeze = getenv("FERRY_TEST_FREEZE") != NULL &&
 	    strcmp(getenv("FERRY_TEST_FREEZE"), "1") == 0;
+	app.bench_keys = tui_env_num("FERRY_BENCH_KEYS", 0, 1000000);
 
 	memset(&wo, 0, sizeof wo);
 	wo.threads = 2;
@@ -606,6 +685,7 @@ tui_main(struct ferry_config *cfg, int argc, char **argv)
 		result = 1;
 		goto out;
 	}
+	tui_mouse_start(&app);
 	for (i = 0; i < TUI_PANES; i++)
 		pane_load(&app.panes[i], app.worker, app.panes[i].path, NULL,
 		    false);
@@ -615,6 +695,7 @@ tui_main(struct ferry_config *cfg, int argc, char **argv)
 	viewer_close(&app);
 	info_close(&app);
 	result = app.status;
+	tui_mouse_stop(&app);
 	tui_curses_stop(scr);
 out:
 	tui_signals(false);

@@ -50,10 +50,10 @@ tui_check "q no longer quits (quit = x)" "10Quit"
 tui_keys F1
 tui_check "F1 still shows the keys" "Keys"
 tui_check "the help lists down as configured" "C-n, j +next entry"
-tui_check "and mkdir" "  m +make a folder"
 tui_check "and reload on s" "  s +reload the folder"
 tui_check "sort lost its only key" "\(no key\) +sort by name"
 tui_keys End
+tui_check "and mkdir (further down)" "  m +make a folder"
 tui_check "and quit on x" "  x +quit"
 tui_keys Escape
 tui_quit x

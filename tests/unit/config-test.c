@@ -63,6 +63,7 @@ test_good(void)
 	    "[ferry]\n"
 	    "store = /srv/ferry/store\n"
 	    "theme = \"dark\"\n"
+	    "mouse = no\n"
 	    "\n"
 	    "[store]\n"
 	    "max_items_per_folder = 5000\n"
@@ -111,6 +112,9 @@ test_good(void)
 	CHECK(ferry_config_profile(&cfg, "nope") == NULL);
 	CHECK_STR(ferry_config_get(&cfg, "keys", "quit"), "Q");
 	CHECK(ferry_config_get(&cfg, "keys", "help") == NULL);
+	/* [ferry] mouse is checked, then kept as "on" or "off". */
+	CHECK_STR(ferry_config_get(&cfg, "ferry", "mouse"), "off");
+	CHECK(ferry_config_get(&cfg, "ferry", "theme") == NULL);
 	ferry_config_done(&cfg);
 	free(path);
 }
@@ -162,6 +166,8 @@ test_bad(void)
 		{ "[ferry]\nstore = relative/dir\n", FERRY_E_INVALID,
 		    ": store = relative/dir: give an absolute path" },
 		{ "[ferry]\nstore =\n", FERRY_E_INVALID, ":2: store: empty" },
+		{ "[ferry]\nmouse = sometimes\n", FERRY_E_INVALID,
+		    ":2: mouse: 'sometimes' is not on or off" },
 	};
 	struct ferry_config	 cfg;
 	struct ferry_error	 err;
